@@ -135,22 +135,20 @@ function groupVersionForDiscovery(group: string, version: string): Record<string
   return { groupVersion: `${group}/${version}`, version };
 }
 
-export function apiGroup(group: string, versions: string[]): Record<string, unknown> {
+function groupEntry(group: string, versions: string[]): Record<string, unknown> {
   return {
-    kind: 'APIGroup',
-    apiVersion: 'v1',
     name: group,
     versions: versions.map((v) => groupVersionForDiscovery(group, v)),
     preferredVersion: groupVersionForDiscovery(group, versions[0]!),
   };
 }
 
+export function apiGroup(group: string, versions: string[]): Record<string, unknown> {
+  return { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(group, versions) };
+}
+
 export function apiGroupList(): Record<string, unknown> {
-  const named = apiGroups().filter((g) => g.group !== '');
-  const groups = named.map((g) => {
-    const { kind: _kind, apiVersion: _apiVersion, ...rest } = apiGroup(g.group, g.versions);
-    return rest;
-  });
+  const groups = apiGroups().filter((g) => g.group !== '').map((g) => groupEntry(g.group, g.versions));
   return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }
 
