@@ -96,7 +96,7 @@ export class FakeClock implements Clock {
 /** delay resolves after ms on the given clock, or early (without rejecting) when signal aborts. */
 export function delay(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
+    if (signal?.aborted || ms <= 0) return resolve();
     const onAbort = (): void => {
       clock.clearTimeout(h);
       resolve();
