@@ -1,0 +1,207 @@
+// The API server: storage and watch caches per resource, then one fastify app serving
+// discovery, OpenAPI, health, metrics and the REST routes. `startApiServer(config)` is the
+// component's entry; `buildApiServer` returns the app unstarted for inject() tests.
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { Etcd3 } from 'etcd3';
+import { RESOURCES, type ResourceInfo } from '../api/registry.js';
+import type { KubeObject } from '../api/meta.js';
+import { StatusError, internal, isStatusError, pathNotFound, tooLarge } from '../api/errors.js';
+import { Store } from './storage/store.js';
+import { WatchCache } from './cache/watch-cache.js';
+import type { IndexFunc } from './cache/indexer.js';
+import { ResourceStore } from './resource-store.js';
+import { resourceRoutes } from './routes.js';
+import { ApiMetrics } from './metrics.js';
+import { healthRoutes } from './health.js';
+import { authenticate, type TokenTable } from './auth.js';
+import { BODY_LIMIT_BYTES, unsupported, mediaType } from './body.js';
+import { Compactor, currentRevision } from './compactor.js';
+import { parseCidr, firstServiceIP } from './clusterip.js';
+import { serviceIPHooks } from './service-ips.js';
+import { discoveryRoutes } from './discovery.js';
+import { openapiRoutes } from './openapi.js';
+import { versionRoutes } from './version.js';
+
+export interface ApiServerConfig {
+  etcdEndpoints: string[];
+  host?: string;
+  port?: number;
+  tls?: { cert: string; key: string };
+  /** undefined: no authentication (only for tests over inject()). */
+  tokens?: TokenTable;
+  serviceCidr?: string;
+  compactionIntervalMs?: number;
+  watchWindowSize?: number;
+  maxWatchSeconds?: number;
+  logger?: boolean;
+}
+
+export interface ApiServer {
+  app: FastifyInstance;
+  stores: Map<string, ResourceStore>;
+  metrics: ApiMetrics;
+  etcd: Etcd3;
+  url: string;
+  stop(): Promise<void>;
+}
+
+const ACCEPTED_BODY_TYPES = new Set([
+  '',
+  'application/json',
+  'application/yaml',
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+  'application/apply-patch+yaml',
+  '*/*',
+]);
+
+function indexersFor(res: ResourceInfo): Record<string, IndexFunc> {
+  const idx: Record<string, IndexFunc> = {};
+  if (res.namespaced) idx.namespace = (o: KubeObject) => o.metadata.namespace;
+  if (res.plural === 'pods') idx['spec.nodeName'] = (o: KubeObject) => (o.spec as { nodeName?: string })?.nodeName ?? '';
+  return idx;
+}
+
+function makeStores(etcd: Etcd3, metrics: ApiMetrics, config: ApiServerConfig): Map<string, ResourceStore> {
+  const stores = new Map<string, ResourceStore>();
+  const cidr = parseCidr(config.serviceCidr ?? '10.96.0.0/12');
+  const now = () => new Date();
+  const namespaceOf = (name: string) => stores.get('namespaces')!.get(undefined, name).catch(() => undefined);
+  for (const res of RESOURCES) {
+    const gr = { group: res.group, resource: res.plural };
+    const store = new Store(etcd, gr, (op, s) => metrics.etcd.labels(op, res.plural).observe(s));
+    const cache = new WatchCache(etcd, `/registry/${res.plural}/`, {
+      windowSize: config.watchWindowSize,
+      indexers: indexersFor(res),
+      kind: res.kind,
+      apiVersion: res.group ? `${res.group}/${res.version}` : res.version,
+    });
+    const hooks = res.plural === 'services' ? serviceIPHooks(cidr, cache) : undefined;
+    stores.set(res.plural, new ResourceStore(res, { store, cache, now, namespaceOf, hooks }));
+  }
+  return stores;
+}
+
+export async function buildApiServer(config: ApiServerConfig): Promise<ApiServer> {
+  const etcd = new Etcd3({ hosts: config.etcdEndpoints });
+  const metrics = new ApiMetrics();
+  const stores = makeStores(etcd, metrics, config);
+  await Promise.all([...stores.values()].map((s) => s.cache.start()));
+  await ensureSystemObjects(stores, config);
+  const app = Fastify({
+    logger: config.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
+  }) as unknown as FastifyInstance;
+  registerBodyParsing(app);
+  registerHooks(app, config, metrics, stores);
+  await healthRoutes(app, {
+    etcd: async () => void (await currentRevision(etcd)),
+    cachesReady: () => [...stores.values()].every((s) => s.cache.isReady()),
+  });
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  await discoveryRoutes(app);
+  await openapiRoutes(app);
+  await versionRoutes(app);
+  await resourceRoutes(app, { stores, metrics, now: () => new Date(), maxWatchSeconds: config.maxWatchSeconds ?? 1800 });
+  const compactor = new Compactor(etcd, config.compactionIntervalMs ?? 5 * 60_000);
+  compactor.start();
+  return {
+    app,
+    stores,
+    metrics,
+    etcd,
+    url: '',
+    async stop() {
+      compactor.stop();
+      await app.close();
+      await Promise.all([...stores.values()].map((s) => s.cache.stop()));
+      etcd.close();
+    },
+  };
+}
+
+export async function startApiServer(config: ApiServerConfig): Promise<ApiServer> {
+  const server = await buildApiServer(config);
+  const address = await server.app.listen({ host: config.host ?? '127.0.0.1', port: config.port ?? 6443 });
+  return { ...server, url: address };
+}
+
+/** Bodies arrive as raw bytes and are decoded per verb; a missing Content-Type means JSON. */
+function registerBodyParsing(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) => {
+    const t = mediaType(req.headers['content-type']);
+    if (!ACCEPTED_BODY_TYPES.has(t)) return done(unsupported(t), undefined);
+    done(null, body);
+  });
+}
+
+interface SkiffRequest extends FastifyRequest {
+  skiff?: { verb: string; resource: string; subresource: string };
+  startedAt?: bigint;
+}
+
+function registerHooks(app: FastifyInstance, config: ApiServerConfig, metrics: ApiMetrics, stores: Map<string, ResourceStore>): void {
+  app.addHook('onRequest', async (req: SkiffRequest) => {
+    req.startedAt = process.hrtime.bigint();
+    if (config.tokens) authenticate(req, config.tokens);
+  });
+  app.addHook('onResponse', async (req: SkiffRequest, reply) => {
+    const info = req.skiff ?? { verb: req.method.toLowerCase(), resource: '', subresource: '' };
+    metrics.requests.labels(info.verb, info.resource, info.subresource, String(reply.statusCode)).inc();
+    if (req.startedAt && info.verb !== 'watch') {
+      metrics.latency.labels(info.verb, info.resource).observe(Number(process.hrtime.bigint() - req.startedAt) / 1e9);
+    }
+  });
+  app.addHook('onRequest', async () => {
+    for (const [plural, s] of stores) metrics.objects.labels(plural).set(s.cache.size);
+  });
+  app.setErrorHandler((err: FastifyError | StatusError, req, reply) => {
+    const status = toStatusError(err);
+    if (status.code >= 500) req.log.error(err);
+    if (status.code >= 500 && !config.logger) console.error(err);
+    void reply.code(status.code).header('content-type', 'application/json').send(JSON.stringify(status.status));
+  });
+  app.setNotFoundHandler((_req, reply) => {
+    void reply.code(404).header('content-type', 'application/json').send(JSON.stringify(pathNotFound().status));
+  });
+}
+
+/** Everything that leaves the server is a Status: fastify's own errors included. */
+export function toStatusError(err: unknown): StatusError {
+  if (isStatusError(err)) return err;
+  const e = err as FastifyError;
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return tooLarge('the request body is too large');
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return unsupported('');
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new StatusError(e.statusCode, e.statusCode === 400 ? 'BadRequest' : 'InternalError', e.message);
+  }
+  return internal(e.message ?? String(err));
+}
+
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** The namespaces every cluster has from its first start, and the `kubernetes` Service. */
+async function ensureSystemObjects(stores: Map<string, ResourceStore>, config: ApiServerConfig): Promise<void> {
+  const ns = stores.get('namespaces')!;
+  for (const name of SYSTEM_NAMESPACES) {
+    await ignoreExists(ns.create(undefined, { metadata: { name } }));
+  }
+  const ip = firstServiceIP(parseCidr(config.serviceCidr ?? '10.96.0.0/12'));
+  await ignoreExists(
+    stores.get('services')!.create('default', {
+      metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: { clusterIP: ip, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: config.port ?? 6443 }] },
+    }),
+  );
+}
+
+async function ignoreExists(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!isStatusError(err, 'AlreadyExists')) throw err;
+  }
+}

@@ -1,0 +1,178 @@
+// The narrow storage interface over etcd (after apiserver's pkg/storage/etcd3/store.go).
+// resourceVersion is etcd's mod_revision and is never stored in the value; every write is a
+// transaction guarded by a revision, so a stale writer loses with 409 and nothing is lost.
+import type { Etcd3, IKeyValue } from 'etcd3';
+import type { KubeObject } from '../../api/meta.js';
+import { conflict, OBJECT_MODIFIED, type GroupResource } from '../../api/errors.js';
+import { translateEtcdError } from './etcd-errors.js';
+
+export interface Preconditions {
+  uid?: string;
+  resourceVersion?: string;
+}
+
+export interface ListPage {
+  items: KubeObject[];
+  revision: number;
+  /** Set when the page is full and more keys follow; the next page starts after it. */
+  lastKey?: string;
+}
+
+export interface ListOptions {
+  revision?: number;
+  /** Exclusive start key for paging. */
+  after?: string;
+  limit?: number;
+  /** Applied before counting towards limit, as upstream filters while paging. */
+  filter?: (obj: KubeObject) => boolean;
+}
+
+/** A pure function of the current object. Throwing aborts the update; returning it unchanged skips the write. */
+export type TryUpdate = (current: KubeObject) => KubeObject | Promise<KubeObject>;
+
+export type StoreOperation = 'create' | 'get' | 'list' | 'update' | 'delete' | 'compact';
+export type OpObserver = (op: StoreOperation, seconds: number) => void;
+
+const MAX_UPDATE_ATTEMPTS = 16;
+
+export function decodeKv(kv: IKeyValue): KubeObject {
+  const obj = JSON.parse(kv.value.toString()) as KubeObject;
+  obj.metadata.resourceVersion = String(kv.mod_revision);
+  return obj;
+}
+
+/** The stored bytes: the object without its resourceVersion. */
+export function encodeObject(obj: KubeObject): string {
+  const { resourceVersion: _rv, ...metadata } = obj.metadata;
+  return JSON.stringify({ ...obj, metadata });
+}
+
+export class Store {
+  constructor(
+    readonly client: Etcd3,
+    private readonly gr: GroupResource,
+    private readonly observe: OpObserver = () => {},
+  ) {}
+
+  private async timed<T>(op: StoreOperation, fn: () => Promise<T>): Promise<T> {
+    const start = process.hrtime.bigint();
+    try {
+      return await fn();
+    } catch (err) {
+      throw translateEtcdError(err);
+    } finally {
+      this.observe(op, Number(process.hrtime.bigint() - start) / 1e9);
+    }
+  }
+
+  /** Creates key only if absent; `alsoCreate` keys (e.g. an IP allocation) are claimed atomically with it. */
+  async create(key: string, obj: KubeObject, name: string, alsoCreate: string[] = []): Promise<KubeObject> {
+    const value = encodeObject(obj);
+    const res = await this.timed('create', async () => {
+      let txn = this.client.if(key, 'Create', '==', 0);
+      for (const k of alsoCreate) txn = txn.and(k, 'Create', '==', 0);
+      const puts = [this.client.put(key).value(value), ...alsoCreate.map((k) => this.client.put(k).value(key))];
+      return txn.then(...puts).commit();
+    });
+    if (!res.succeeded) throw new AlreadyExistsInStore(key, name);
+    return withRevision(obj, Number(res.header.revision));
+  }
+
+  async get(key: string): Promise<KubeObject | undefined> {
+    const res = await this.timed('get', () => this.client.get(key).exec());
+    const kv = res.kvs[0];
+    return kv ? decodeKv(kv) : undefined;
+  }
+
+  async list(prefix: string, opts: ListOptions = {}): Promise<ListPage> {
+    const items: KubeObject[] = [];
+    let after = opts.after;
+    let revision = opts.revision;
+    const pageSize = opts.limit ? Math.max(opts.limit, 100) : 0;
+    for (;;) {
+      const res = await this.timed('list', () => this.rangePage(prefix, after, revision, pageSize));
+      revision = Number(res.header.revision);
+      if (opts.revision) revision = opts.revision;
+      for (const kv of res.kvs) {
+        const obj = decodeKv(kv);
+        if (opts.filter && !opts.filter(obj)) continue;
+        items.push(obj);
+        if (opts.limit && items.length === opts.limit) {
+          const more = res.more || kv !== res.kvs[res.kvs.length - 1];
+          return { items, revision, lastKey: more ? kv.key.toString() : undefined };
+        }
+      }
+      if (!res.more || res.kvs.length === 0) return { items, revision };
+      after = res.kvs[res.kvs.length - 1]!.key.toString();
+    }
+  }
+
+  private rangePage(prefix: string, after: string | undefined, revision: number | undefined, limit: number) {
+    // Paging resumes at after + '\0': the range start is inclusive.
+    const start = after === undefined ? prefix : after + '\0';
+    let b = this.client.getAll().inRange({ start, end: prefixEnd(prefix) }).sort('Key', 'Ascend');
+    if (revision) b = b.revision(revision);
+    if (limit) b = b.limit(limit);
+    return b.exec();
+  }
+
+  /**
+   * Reads the current object, applies tryUpdate and writes the result if the key has not moved
+   * since the read; on a race it re-reads and tries again (GuaranteedUpdate).
+   */
+  async guaranteedUpdate(
+    key: string,
+    name: string,
+    tryUpdate: TryUpdate,
+    opts: { dryRun?: boolean; notFound: () => Error },
+  ): Promise<KubeObject> {
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      const current = await this.get(key);
+      if (!current) throw opts.notFound();
+      const rev = Number(current.metadata.resourceVersion);
+      const next = await tryUpdate(structuredClone(current));
+      const value = encodeObject(next);
+      if (value === encodeObject(current) || opts.dryRun) return withRevision(next, rev);
+      const res = await this.timed('update', () =>
+        this.client.if(key, 'Mod', '==', rev).then(this.client.put(key).value(value)).commit(),
+      );
+      if (res.succeeded) return withRevision(next, Number(res.header.revision));
+    }
+    throw conflict(this.gr, name, OBJECT_MODIFIED);
+  }
+
+  /** Deletes key if it still is at `rev`; false when it moved (the caller re-reads and decides again). */
+  async deleteAt(key: string, rev: number, alsoDelete: string[] = []): Promise<number | undefined> {
+    const res = await this.timed('delete', () =>
+      this.client
+        .if(key, 'Mod', '==', rev)
+        .then(this.client.delete().key(key), ...alsoDelete.map((k) => this.client.delete().key(k)))
+        .commit(),
+    );
+    return res.succeeded ? Number(res.header.revision) : undefined;
+  }
+
+  async currentRevision(): Promise<number> {
+    const res = await this.timed('get', () => this.client.get('/registry/revision-probe').exec());
+    return Number(res.header.revision);
+  }
+}
+
+export class AlreadyExistsInStore extends Error {
+  constructor(
+    readonly key: string,
+    readonly objectName: string,
+  ) {
+    super(`key ${key} already exists`);
+  }
+}
+
+export function withRevision(obj: KubeObject, rev: number): KubeObject {
+  return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
+}
+
+export function prefixEnd(prefix: string): string {
+  const buf = Buffer.from(prefix);
+  buf[buf.length - 1]! += 1;
+  return buf.toString();
+}
