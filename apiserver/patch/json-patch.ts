@@ -9,12 +9,15 @@ import { patchKind } from './merge-patch.js';
 /** applyJsonPatch applies an RFC 6902 operation list; a failed `test` or a missing path is a 400. */
 export function applyJsonPatch(original: JsonObject, patch: unknown): JsonObject {
   const ops = checkOperations(patch);
-  let result: unknown;
-  try {
-    result = jsonpatch.applyPatch(deepCopy(original), ops, true, true, true).newDocument;
-  } catch (err) {
-    throw patchFailure(err, ops);
-  }
+  let result: unknown = deepCopy(original);
+  // One operation at a time: fast-json-patch's validator reports every failure as index 0.
+  ops.forEach((op, i) => {
+    try {
+      result = jsonpatch.applyOperation(result, op, true, true, true, i).newDocument;
+    } catch (err) {
+      throw patchFailure(err, op, i);
+    }
+  });
   if (!isJsonObject(result)) throw badRequest(`json patch must leave an object, got ${patchKind(result)}`);
   return result;
 }
@@ -29,30 +32,33 @@ function checkOperations(patch: unknown): Operation[] {
   return patch as Operation[];
 }
 
-function patchFailure(err: unknown, ops: Operation[]): StatusError {
+function patchFailure(err: unknown, op: Operation, index: number): StatusError {
   if (!(err instanceof jsonpatch.JsonPatchError)) {
     return badRequest(`invalid json patch: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const op = err.index === undefined ? undefined : ops[err.index];
-  const where = op ? `operation ${err.index} (${op.op} ${op.path})` : 'json patch';
-  return badRequest(`${where}: ${failureReason(err.name, op)}`);
+  return badRequest(`json patch operation ${index} (${op.op} ${op.path}): ${failureReason(err.name, op)}`);
 }
 
-function failureReason(name: string, op: Operation | undefined): string {
+function failureReason(name: string, op: Operation): string {
   switch (name) {
     case 'TEST_OPERATION_FAILED':
-      return `test failed: value at ${op?.path} does not match ${describe(op && 'value' in op ? op.value : undefined)}`;
+      return `test failed: value at ${op.path} does not match ${describe('value' in op ? op.value : undefined)}`;
     case 'OPERATION_PATH_UNRESOLVABLE':
       return 'path does not exist';
     case 'OPERATION_FROM_UNRESOLVABLE':
-      return `from path ${op && 'from' in op ? op.from : ''} does not exist`;
+      return `from path ${'from' in op ? op.from : ''} does not exist`;
     case 'OPERATION_PATH_CANNOT_ADD':
       return 'parent of the path does not exist';
     case 'OPERATION_VALUE_OUT_OF_BOUNDS':
     case 'OPERATION_PATH_ILLEGAL_ARRAY_INDEX':
       return 'array index out of bounds or invalid';
     case 'OPERATION_OP_INVALID':
-      return `unsupported op ${describe(op?.op)} (want add, remove, replace, move, copy or test)`;
+      return `unsupported op ${describe(op.op)} (want add, remove, replace, move, copy or test)`;
+    case 'OPERATION_VALUE_REQUIRED':
+      return 'value is required';
+    case 'OPERATION_PATH_INVALID':
+    case 'OPERATION_FROM_REQUIRED':
+      return 'path and from must be JSON pointers';
     default:
       return `malformed operation (${name})`;
   }

@@ -54,18 +54,17 @@ function liveBefore(a: unknown, b: unknown, serverKeys: unknown[], keyOf: KeyOf)
 }
 
 /**
- * checkSetElementOrder rejects a patch list whose items are not a subsequence of the
- * $setElementOrder list (deletions and other directive elements are ignored), as upstream does.
+ * checkSetElementOrder rejects a patch list whose items appear in a different relative order than
+ * in the $setElementOrder list (upstream's first rule). Upstream also rejects patch items missing
+ * from the order; Skiff accepts them and they sort after the ordered items.
  */
 export function checkSetElementOrder(patchList: unknown[], order: unknown[], keyOf: KeyOf, path: string): void {
-  const items = patchList.filter((item) => !(isJsonObject(item) && PATCH_DIRECTIVE in item));
   const orderKeys = order.map(keyOf);
-  let next = 0;
-  for (const item of items) {
-    const at = orderKeys.indexOf(keyOf(item), next);
-    if (at < 0) {
-      throw badRequest(`the order in patch list ${path} ${describe(patchList)} doesn't match $setElementOrder list ${describe(order)}`);
-    }
-    next = at + 1;
+  const positions = patchList
+    .filter((item) => !(isJsonObject(item) && PATCH_DIRECTIVE in item))
+    .map((item) => orderKeys.indexOf(keyOf(item)))
+    .filter((at) => at >= 0);
+  if (positions.some((at, i) => i > 0 && at < (positions[i - 1] as number))) {
+    throw badRequest(`the order in patch list ${path} ${describe(patchList)} doesn't match $setElementOrder list ${describe(order)}`);
   }
 }
