@@ -8,7 +8,8 @@ export type LabelSelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
 
 export interface LabelSelectorRequirement {
   key: string;
-  operator: LabelSelectorOperator;
+  /** A LabelSelectorOperator when valid; typed loosely because it arrives unvalidated from users. */
+  operator: LabelSelectorOperator | (string & {});
   values?: string[];
 }
 
@@ -34,7 +35,7 @@ export interface Selector {
   toString(): string;
 }
 
-const LABEL_SELECTOR_OPS: Record<LabelSelectorOperator, Operator> = {
+const LABEL_SELECTOR_OPS: Partial<Record<string, Operator>> = {
   In: 'in',
   NotIn: 'notin',
   Exists: 'exists',
