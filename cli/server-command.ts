@@ -1,0 +1,66 @@
+// `skiff server`: etcd (as a child, unless --etcd-servers is given) and the API server, with
+// the PKI, admin token and kubeconfig under $SKIFF_HOME. Stops cleanly on SIGTERM/SIGINT.
+import { join } from 'node:path';
+import { writeFileSync, rmSync } from 'node:fs';
+import { startEtcd, type EtcdProcess } from '../apiserver/storage/etcd-process.js';
+import { startApiServer, type ApiServer } from '../apiserver/server.js';
+import { ensureAdminToken, ensurePki } from '../apiserver/pki.js';
+import { writeKubeconfig } from './kubeconfig-write.js';
+
+export interface ServerOptions {
+  home: string;
+  bindAddress: string;
+  port: number;
+  etcdServers?: string;
+  etcdClientPort: number;
+  etcdPeerPort: number;
+  serviceCidr: string;
+  advertiseAddress: string;
+}
+
+export async function runServer(o: ServerOptions): Promise<void> {
+  const pki = ensurePki(join(o.home, 'pki'), [o.advertiseAddress, o.bindAddress].filter((h) => h !== '0.0.0.0'));
+  const token = ensureAdminToken(join(o.home, 'pki'));
+  let etcd: EtcdProcess | undefined;
+  if (!o.etcdServers) {
+    log(`starting etcd (data in ${join(o.home, 'data', 'etcd')})`);
+    etcd = await startEtcd({
+      dataDir: join(o.home, 'data', 'etcd'),
+      clientPort: o.etcdClientPort,
+      peerPort: o.etcdPeerPort,
+      logFile: join(o.home, 'logs', 'etcd.log'),
+    });
+  }
+  const endpoints = o.etcdServers?.split(',') ?? [etcd!.endpoint];
+  let api: ApiServer;
+  try {
+    api = await startApiServer({
+      etcdEndpoints: endpoints,
+      host: o.bindAddress,
+      port: o.port,
+      tls: { cert: pki.cert, key: pki.key },
+      tokens: new Map([[token, { name: 'admin', groups: ['system:masters'] }]]),
+      serviceCidr: o.serviceCidr,
+    });
+  } catch (err) {
+    await etcd?.stop();
+    throw err;
+  }
+  const server = `https://${o.advertiseAddress}:${o.port}`;
+  writeKubeconfig(join(o.home, 'kubeconfig'), { server, caCert: pki.caCert, token });
+  writeFileSync(join(o.home, 'server.pid'), `${process.pid}\n`);
+  log(`API server listening on ${server}; admin kubeconfig in ${join(o.home, 'kubeconfig')}`);
+  const stop = async (signal: string) => {
+    log(`${signal}: stopping`);
+    await api.stop().catch(() => {});
+    await etcd?.stop();
+    rmSync(join(o.home, 'server.pid'), { force: true });
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+function log(msg: string): void {
+  console.log(`${new Date().toISOString()} skiff server: ${msg}`);
+}
