@@ -20,7 +20,9 @@ export function parseListDirective(key: string, path: string): ListDirective | u
   const prefix = `$${kind}/`;
   const field = key.startsWith(prefix) ? key.slice(prefix.length) : '';
   if (field === '') {
-    throw badRequest(`invalid patch format at ${path || '.'}: ${JSON.stringify(key)} must be "${prefix}<field>"`);
+    throw badRequest(
+      `invalid patch format at ${path || '.'}: ${JSON.stringify(key)} must be "${prefix}<field>"`,
+    );
   }
   return { kind, field };
 }

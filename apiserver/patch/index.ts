@@ -29,7 +29,12 @@ export function patchTypeFromContentType(contentType: string | undefined): Patch
  * selects the strategic-merge metadata. 'apply' is, for now, a merge patch of the applied
  * manifest (no managedFields, no conflicts); its body may be YAML text or an already decoded object.
  */
-export function applyPatch(patchType: PatchType, original: Record<string, unknown>, patch: unknown, kind: string): Record<string, unknown> {
+export function applyPatch(
+  patchType: PatchType,
+  original: Record<string, unknown>,
+  patch: unknown,
+  kind: string,
+): Record<string, unknown> {
   switch (patchType) {
     case 'json':
       return applyJsonPatch(original, patch);

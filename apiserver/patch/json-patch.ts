@@ -27,7 +27,8 @@ function checkOperations(patch: unknown): Operation[] {
     throw badRequest(`json patch must be a JSON array of operations, got ${patchKind(patch)}`);
   }
   patch.forEach((op, i) => {
-    if (!isJsonObject(op)) throw badRequest(`json patch operation ${i} must be an object, got ${describe(op)}`);
+    if (!isJsonObject(op))
+      throw badRequest(`json patch operation ${i} must be an object, got ${describe(op)}`);
   });
   return patch as Operation[];
 }

@@ -10,7 +10,12 @@ import { mergeMap } from './strategic-merge.js';
 import { orderMerged, type KeyOf } from './strategic-order.js';
 
 /** mergeList combines a live list (absent when the field is new) with a patch list. */
-export function mergeList(live: unknown[] | undefined, patch: unknown[], meta: PatchMeta | undefined, path: string): unknown[] {
+export function mergeList(
+  live: unknown[] | undefined,
+  patch: unknown[],
+  meta: PatchMeta | undefined,
+  path: string,
+): unknown[] {
   if (!isMergeList(meta)) return patch.flatMap((item) => freshElement(item, meta?.items, path));
   const current = live ?? [];
   if (current.length === 0 && patch.length === 0) return [];
@@ -81,7 +86,13 @@ interface SpecialSplit {
 }
 
 // apimachinery mergeSliceWithSpecialElements.
-function splitSpecialElements(live: unknown[], patch: JsonObject[], mergeKey: string, keyOf: KeyOf, path: string): SpecialSplit {
+function splitSpecialElements(
+  live: unknown[],
+  patch: JsonObject[],
+  mergeKey: string,
+  keyOf: KeyOf,
+  path: string,
+): SpecialSplit {
   const split: SpecialSplit = { base: live, rest: [], replace: false };
   for (const item of patch) {
     const directive = item[PATCH_DIRECTIVE];
@@ -93,7 +104,9 @@ function splitSpecialElements(live: unknown[], patch: JsonObject[], mergeKey: st
     } else if (directive === 'replace') {
       split.replace = true;
     } else {
-      throw badRequest(`unknown patch type: ${describe(directive)} in list element ${describe(item)} of ${path}`);
+      throw badRequest(
+        `unknown patch type: ${describe(directive)} in list element ${describe(item)} of ${path}`,
+      );
     }
   }
   return split;

@@ -25,7 +25,12 @@ export function applyStrategicPatch(original: JsonObject, patch: unknown, kind: 
  * undefined when the patch says `$patch: delete`. Order as upstream: map directive, $retainKeys,
  * $setElementOrder lists, plain fields, then $deleteFromPrimitiveList.
  */
-export function mergeMap(live: JsonObject | undefined, patch: JsonObject, meta: PatchMeta | undefined, path: string): JsonObject | undefined {
+export function mergeMap(
+  live: JsonObject | undefined,
+  patch: JsonObject,
+  meta: PatchMeta | undefined,
+  path: string,
+): JsonObject | undefined {
   if (PATCH_DIRECTIVE in patch) return mapDirective(patch, meta, path);
   const result: JsonObject = live ? { ...live } : {};
   retainKeys(result, patch, path);
@@ -41,8 +46,10 @@ export function mergeMap(live: JsonObject | undefined, patch: JsonObject, meta: 
 function mapDirective(patch: JsonObject, meta: PatchMeta | undefined, path: string): JsonObject | undefined {
   const directive = patch[PATCH_DIRECTIVE];
   if (directive === 'delete') return undefined;
-  if (directive !== 'replace') throw badRequest(`unknown patch type: ${describe(directive)} in map at ${path || '.'}`);
-  const { [PATCH_DIRECTIVE]: _, ...rest } = patch;
+  if (directive !== 'replace')
+    throw badRequest(`unknown patch type: ${describe(directive)} in map at ${path || '.'}`);
+  const rest = { ...patch };
+  delete rest[PATCH_DIRECTIVE];
   return mergeMap(undefined, rest, meta, path);
 }
 
@@ -78,22 +85,40 @@ function retainKeys(result: JsonObject, patch: JsonObject, path: string): void {
 }
 
 // Merges each list named by a `$setElementOrder/<field>` and orders it; returns the fields done.
-function applySetElementOrders(result: JsonObject, patch: JsonObject, meta: PatchMeta | undefined, path: string): Set<string> {
+function applySetElementOrders(
+  result: JsonObject,
+  patch: JsonObject,
+  meta: PatchMeta | undefined,
+  path: string,
+): Set<string> {
   const done = new Set<string>();
   for (const [key, order] of Object.entries(patch)) {
     const directive = parseListDirective(key, path);
     if (directive?.kind !== 'setElementOrder' || patch[directive.field] === null) continue;
     const field = directive.field;
-    setField(result, field, orderedList(result[field], patch[field], order, fieldMeta(meta, field), `${path}.${field}`));
+    setField(
+      result,
+      field,
+      orderedList(result[field], patch[field], order, fieldMeta(meta, field), `${path}.${field}`),
+    );
     done.add(field);
   }
   return done;
 }
 
-function orderedList(live: unknown, patchList: unknown, order: unknown, meta: PatchMeta | undefined, path: string): unknown[] | undefined {
-  if (!Array.isArray(order)) throw badRequest(`invalid patch format at ${path}: $setElementOrder must be a list`);
+function orderedList(
+  live: unknown,
+  patchList: unknown,
+  order: unknown,
+  meta: PatchMeta | undefined,
+  path: string,
+): unknown[] | undefined {
+  if (!Array.isArray(order))
+    throw badRequest(`invalid patch format at ${path}: $setElementOrder must be a list`);
   if (patchList !== undefined && !Array.isArray(patchList)) {
-    throw badRequest(`invalid patch format at ${path}: expected a list to go with $setElementOrder, got ${describe(patchList)}`);
+    throw badRequest(
+      `invalid patch format at ${path}: expected a list to go with $setElementOrder, got ${describe(patchList)}`,
+    );
   }
   const current = Array.isArray(live) ? live : undefined;
   if (patchList === undefined && current === undefined) return undefined;

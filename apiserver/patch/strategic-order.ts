@@ -16,12 +16,22 @@ export type KeyOf = (item: unknown) => unknown;
  * and interleaves them by `serverOrder` (the live list). Example, live [B, C, A], patch
  * [A', B', D]: C sorts before A' (both live, C first), so the result is [C, A', B', D].
  */
-export function orderMerged(merged: unknown[], patchOrder: unknown[], serverOrder: unknown[], keyOf: KeyOf): unknown[] {
+export function orderMerged(
+  merged: unknown[],
+  patchOrder: unknown[],
+  serverOrder: unknown[],
+  keyOf: KeyOf,
+): unknown[] {
   const patchKeys = patchOrder.map(keyOf);
   const inPatch = merged.filter((item) => patchKeys.includes(keyOf(item)));
   const serverOnly = merged.filter((item) => !patchKeys.includes(keyOf(item)));
   const serverKeys = serverOrder.map(keyOf);
-  return interleave(sortByKeys(serverOnly, serverKeys, keyOf), sortByKeys(inPatch, patchKeys, keyOf), serverKeys, keyOf);
+  return interleave(
+    sortByKeys(serverOnly, serverKeys, keyOf),
+    sortByKeys(inPatch, patchKeys, keyOf),
+    serverKeys,
+    keyOf,
+  );
 }
 
 function sortByKeys(items: unknown[], order: unknown[], keyOf: KeyOf): unknown[] {
@@ -33,12 +43,20 @@ function sortByKeys(items: unknown[], order: unknown[], keyOf: KeyOf): unknown[]
 }
 
 // Upstream mergeSortedSlice: take the server-only item only when both are live and it comes first.
-function interleave(serverOnly: unknown[], patched: unknown[], serverKeys: unknown[], keyOf: KeyOf): unknown[] {
+function interleave(
+  serverOnly: unknown[],
+  patched: unknown[],
+  serverKeys: unknown[],
+  keyOf: KeyOf,
+): unknown[] {
   const out: unknown[] = [];
   let i = 0;
   let j = 0;
   while (i < serverOnly.length || j < patched.length) {
-    if (j >= patched.length || (i < serverOnly.length && liveBefore(serverOnly[i], patched[j], serverKeys, keyOf))) {
+    if (
+      j >= patched.length ||
+      (i < serverOnly.length && liveBefore(serverOnly[i], patched[j], serverKeys, keyOf))
+    ) {
       out.push(serverOnly[i++]);
     } else {
       out.push(patched[j++]);
@@ -58,13 +76,20 @@ function liveBefore(a: unknown, b: unknown, serverKeys: unknown[], keyOf: KeyOf)
  * in the $setElementOrder list (upstream's first rule). Upstream also rejects patch items missing
  * from the order; Skiff accepts them and they sort after the ordered items.
  */
-export function checkSetElementOrder(patchList: unknown[], order: unknown[], keyOf: KeyOf, path: string): void {
+export function checkSetElementOrder(
+  patchList: unknown[],
+  order: unknown[],
+  keyOf: KeyOf,
+  path: string,
+): void {
   const orderKeys = order.map(keyOf);
   const positions = patchList
     .filter((item) => !(isJsonObject(item) && PATCH_DIRECTIVE in item))
     .map((item) => orderKeys.indexOf(keyOf(item)))
     .filter((at) => at >= 0);
   if (positions.some((at, i) => i > 0 && at < (positions[i - 1] as number))) {
-    throw badRequest(`the order in patch list ${path} ${describe(patchList)} doesn't match $setElementOrder list ${describe(order)}`);
+    throw badRequest(
+      `the order in patch list ${path} ${describe(patchList)} doesn't match $setElementOrder list ${describe(order)}`,
+    );
   }
 }

@@ -7,7 +7,13 @@ export type Obj = Record<string, unknown>;
 
 /** container builds a container with the fields a stored Deployment carries. */
 export function container(name: string, image = `${name}:1`, extra: Obj = {}): Obj {
-  return { name, image, imagePullPolicy: 'IfNotPresent', ports: [{ containerPort: 80, protocol: 'TCP' }], ...extra };
+  return {
+    name,
+    image,
+    imagePullPolicy: 'IfNotPresent',
+    ports: [{ containerPort: 80, protocol: 'TCP' }],
+    ...extra,
+  };
 }
 
 /** deployment builds a Deployment whose pod template holds `containers`. */

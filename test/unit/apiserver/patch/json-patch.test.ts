@@ -13,7 +13,8 @@ const applied: { name: string; original?: () => Obj; ops: unknown; check: (out: 
   {
     name: 'add a label with an escaped key',
     ops: [{ op: 'add', path: '/metadata/labels/app.kubernetes.io~1name', value: 'web' }],
-    check: (out) => expect((out.metadata as Obj).labels).toEqual({ app: 'web', 'app.kubernetes.io/name': 'web' }),
+    check: (out) =>
+      expect((out.metadata as Obj).labels).toEqual({ app: 'web', 'app.kubernetes.io/name': 'web' }),
   },
   {
     name: 'remove a list element',
@@ -47,9 +48,16 @@ const applied: { name: string; original?: () => Obj; ops: unknown; check: (out: 
   },
   {
     name: 'kubectl rollout undo replaces template and annotations',
-    original: () => ({ ...base(), metadata: { ...(base().metadata as Obj), annotations: { 'deployment.kubernetes.io/revision': '2' } } }),
+    original: () => ({
+      ...base(),
+      metadata: { ...(base().metadata as Obj), annotations: { 'deployment.kubernetes.io/revision': '2' } },
+    }),
     ops: [
-      { op: 'replace', path: '/spec/template', value: { metadata: { labels: { app: 'web' } }, spec: { containers: [container('old')] } } },
+      {
+        op: 'replace',
+        path: '/spec/template',
+        value: { metadata: { labels: { app: 'web' } }, spec: { containers: [container('old')] } },
+      },
       { op: 'replace', path: '/metadata/annotations', value: { 'deployment.kubernetes.io/revision': '1' } },
     ],
     check: (out) => {
@@ -65,18 +73,57 @@ const applied: { name: string; original?: () => Obj; ops: unknown; check: (out: 
 ];
 
 const rejected: { name: string; ops: unknown; message: RegExp }[] = [
-  { name: 'failing test', ops: [{ op: 'test', path: '/spec/replicas', value: 9 }], message: /json patch operation 0 \(test \/spec\/replicas\): test failed/ },
-  { name: 'replace of a missing path', ops: [{ op: 'replace', path: '/spec/nope', value: 1 }], message: /path does not exist/ },
-  { name: 'second operation fails, reported with its index', ops: [{ op: 'test', path: '/spec/replicas', value: 2 }, { op: 'remove', path: '/nope' }], message: /operation 1 \(remove \/nope\): path does not exist/ },
+  {
+    name: 'failing test',
+    ops: [{ op: 'test', path: '/spec/replicas', value: 9 }],
+    message: /json patch operation 0 \(test \/spec\/replicas\): test failed/,
+  },
+  {
+    name: 'replace of a missing path',
+    ops: [{ op: 'replace', path: '/spec/nope', value: 1 }],
+    message: /path does not exist/,
+  },
+  {
+    name: 'second operation fails, reported with its index',
+    ops: [
+      { op: 'test', path: '/spec/replicas', value: 2 },
+      { op: 'remove', path: '/nope' },
+    ],
+    message: /operation 1 \(remove \/nope\): path does not exist/,
+  },
   { name: 'add without value', ops: [{ op: 'add', path: '/x' }], message: /value is required/ },
-  { name: 'remove of a missing path', ops: [{ op: 'remove', path: '/metadata/annotations' }], message: /path does not exist/ },
-  { name: 'add under a missing parent', ops: [{ op: 'add', path: '/status/x/y', value: 1 }], message: /parent of the path does not exist/ },
-  { name: 'move from a missing path', ops: [{ op: 'move', from: '/nope', path: '/x' }], message: /from path \/nope does not exist/ },
+  {
+    name: 'remove of a missing path',
+    ops: [{ op: 'remove', path: '/metadata/annotations' }],
+    message: /path does not exist/,
+  },
+  {
+    name: 'add under a missing parent',
+    ops: [{ op: 'add', path: '/status/x/y', value: 1 }],
+    message: /parent of the path does not exist/,
+  },
+  {
+    name: 'move from a missing path',
+    ops: [{ op: 'move', from: '/nope', path: '/x' }],
+    message: /from path \/nope does not exist/,
+  },
   { name: 'unknown op', ops: [{ op: 'frobnicate', path: '/spec' }], message: /unsupported op "frobnicate"/ },
-  { name: 'array index out of bounds', ops: [{ op: 'add', path: '/metadata/finalizers/7', value: 'x' }], message: /out of bounds/ },
-  { name: 'body is an object', ops: { op: 'add' }, message: /must be a JSON array of operations, got a object/ },
+  {
+    name: 'array index out of bounds',
+    ops: [{ op: 'add', path: '/metadata/finalizers/7', value: 'x' }],
+    message: /out of bounds/,
+  },
+  {
+    name: 'body is an object',
+    ops: { op: 'add' },
+    message: /must be a JSON array of operations, got a object/,
+  },
   { name: 'operation is not an object', ops: ['add'], message: /operation 0 must be an object/ },
-  { name: 'replacing the root with a scalar', ops: [{ op: 'replace', path: '', value: 3 }], message: /must leave an object/ },
+  {
+    name: 'replacing the root with a scalar',
+    ops: [{ op: 'replace', path: '', value: 3 }],
+    message: /must leave an object/,
+  },
 ];
 
 describe('applyPatch json', () => {

@@ -23,7 +23,11 @@ const cases: { name: string; patch: unknown; check: (out: Obj) => void }[] = [
   {
     name: 'objects merge recursively',
     patch: { spec: { strategy: { rollingUpdate: { maxSurge: 1 } } } },
-    check: (out) => expect((out.spec as Obj).strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '25%' } }),
+    check: (out) =>
+      expect((out.spec as Obj).strategy).toEqual({
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: 1, maxUnavailable: '25%' },
+      }),
   },
   {
     name: 'arrays replace wholesale',
@@ -82,6 +86,9 @@ describe('applyPatch apply (merge of the manifest until server-side apply lands)
   });
 
   it('rejects malformed YAML', () => {
-    expectBadRequest(() => applyPatch('apply', base(), 'spec: [unclosed', 'Deployment'), /error decoding YAML apply patch/);
+    expectBadRequest(
+      () => applyPatch('apply', base(), 'spec: [unclosed', 'Deployment'),
+      /error decoding YAML apply patch/,
+    );
   });
 });

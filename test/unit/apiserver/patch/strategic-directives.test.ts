@@ -72,7 +72,14 @@ const listCases: Case[] = [
   {
     name: 'merge list: merges by key; a new element wins ties with server-only ones (upstream order)',
     original: pod({ containers: [c('a'), c('b')] }),
-    patch: { spec: { containers: [{ name: 'new', image: 'n' }, { name: 'b', image: 'b:2' }] } },
+    patch: {
+      spec: {
+        containers: [
+          { name: 'new', image: 'n' },
+          { name: 'b', image: 'b:2' },
+        ],
+      },
+    },
     want: pod({ containers: [{ name: 'new', image: 'n' }, c('a'), c('b', { image: 'b:2' })] }),
   },
   {
@@ -140,25 +147,56 @@ const listCases: Case[] = [
     name: 'container ports merge by containerPort',
     original: pod({ containers: [c('a', { ports: [{ containerPort: 80 }, { containerPort: 443 }] })] }),
     patch: { spec: { containers: [{ name: 'a', ports: [{ containerPort: 443, name: 'https' }] }] } },
-    want: pod({ containers: [c('a', { ports: [{ containerPort: 80 }, { containerPort: 443, name: 'https' }] })] }),
+    want: pod({
+      containers: [c('a', { ports: [{ containerPort: 80 }, { containerPort: 443, name: 'https' }] })],
+    }),
   },
   {
     name: 'volumeMounts merge by mountPath',
     original: pod({ containers: [c('a', { volumeMounts: [{ name: 'v', mountPath: '/a' }] })] }),
-    patch: { spec: { containers: [{ name: 'a', volumeMounts: [{ name: 'w', mountPath: '/a', readOnly: true }] }] } },
+    patch: {
+      spec: { containers: [{ name: 'a', volumeMounts: [{ name: 'w', mountPath: '/a', readOnly: true }] }] },
+    },
     want: pod({ containers: [c('a', { volumeMounts: [{ name: 'w', mountPath: '/a', readOnly: true }] })] }),
   },
   {
     name: 'pod status conditions merge by type',
-    original: pod({}, { status: { conditions: [{ type: 'Ready', status: 'False' }, { type: 'PodScheduled', status: 'True' }] } }),
+    original: pod(
+      {},
+      {
+        status: {
+          conditions: [
+            { type: 'Ready', status: 'False' },
+            { type: 'PodScheduled', status: 'True' },
+          ],
+        },
+      },
+    ),
     patch: { status: { conditions: [{ type: 'Ready', status: 'True' }] } },
-    want: pod({}, { status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'PodScheduled', status: 'True' }] } }),
+    want: pod(
+      {},
+      {
+        status: {
+          conditions: [
+            { type: 'Ready', status: 'True' },
+            { type: 'PodScheduled', status: 'True' },
+          ],
+        },
+      },
+    ),
   },
   {
     name: 'ownerReferences merge by uid',
     original: { metadata: { ownerReferences: [{ uid: '1', name: 'a' }] } },
     patch: { metadata: { ownerReferences: [{ uid: '2', name: 'b' }] } },
-    want: { metadata: { ownerReferences: [{ uid: '2', name: 'b' }, { uid: '1', name: 'a' }] } },
+    want: {
+      metadata: {
+        ownerReferences: [
+          { uid: '2', name: 'b' },
+          { uid: '1', name: 'a' },
+        ],
+      },
+    },
   },
   {
     name: 'Service ports merge by port',
@@ -170,9 +208,23 @@ const listCases: Case[] = [
   {
     name: 'Node status addresses merge by type',
     kind: 'Node',
-    original: { status: { addresses: [{ type: 'InternalIP', address: '10.0.0.1' }, { type: 'Hostname', address: 'n1' }] } },
+    original: {
+      status: {
+        addresses: [
+          { type: 'InternalIP', address: '10.0.0.1' },
+          { type: 'Hostname', address: 'n1' },
+        ],
+      },
+    },
     patch: { status: { addresses: [{ type: 'InternalIP', address: '10.0.0.2' }] } },
-    want: { status: { addresses: [{ type: 'InternalIP', address: '10.0.0.2' }, { type: 'Hostname', address: 'n1' }] } },
+    want: {
+      status: {
+        addresses: [
+          { type: 'InternalIP', address: '10.0.0.2' },
+          { type: 'Hostname', address: 'n1' },
+        ],
+      },
+    },
   },
 ];
 
@@ -185,14 +237,39 @@ const orderCases: Case[] = [
   },
   {
     name: 'upstream: add an item in a list and preserve order',
-    original: { metadata: { ownerReferences: [{ uid: 1, other: 'a' }, { uid: 2, value: 2, other: 'b' }] } },
-    patch: { metadata: { '$setElementOrder/ownerReferences': [{ uid: 3 }, { uid: 1 }, { uid: 2 }], ownerReferences: [{ uid: 3, value: 3 }] } },
-    want: { metadata: { ownerReferences: [{ uid: 3, value: 3 }, { uid: 1, other: 'a' }, { uid: 2, value: 2, other: 'b' }] } },
+    original: {
+      metadata: {
+        ownerReferences: [
+          { uid: 1, other: 'a' },
+          { uid: 2, value: 2, other: 'b' },
+        ],
+      },
+    },
+    patch: {
+      metadata: {
+        '$setElementOrder/ownerReferences': [{ uid: 3 }, { uid: 1 }, { uid: 2 }],
+        ownerReferences: [{ uid: 3, value: 3 }],
+      },
+    },
+    want: {
+      metadata: {
+        ownerReferences: [
+          { uid: 3, value: 3 },
+          { uid: 1, other: 'a' },
+          { uid: 2, value: 2, other: 'b' },
+        ],
+      },
+    },
   },
   {
     name: 'upstream: nested patch merge with empty list',
     original: pod({ containers: [{ name: 'hello2' }] }),
-    patch: { spec: { '$setElementOrder/containers': [{ name: 'hello' }, { name: 'doesntexist' }], containers: [{ name: 'hello' }] } },
+    patch: {
+      spec: {
+        '$setElementOrder/containers': [{ name: 'hello' }, { name: 'doesntexist' }],
+        containers: [{ name: 'hello' }],
+      },
+    },
     want: pod({ containers: [{ name: 'hello' }, { name: 'hello2' }] }),
   },
   {
@@ -201,10 +278,18 @@ const orderCases: Case[] = [
     patch: {
       spec: {
         '$setElementOrder/containers': [{ name: '3' }, { name: '2' }, { name: '1' }],
-        containers: [{ name: '3', value: 3 }, { name: '1', value: 1 }],
+        containers: [
+          { name: '3', value: 3 },
+          { name: '1', value: 1 },
+        ],
       },
     },
-    want: pod({ containers: [{ name: '3', value: 3 }, { name: '1', value: 1 }] }),
+    want: pod({
+      containers: [
+        { name: '3', value: 3 },
+        { name: '1', value: 1 },
+      ],
+    }),
   },
   {
     name: 'upstream: delete in one list, reorder another',
@@ -221,19 +306,28 @@ const orderCases: Case[] = [
   {
     name: 'upstream: delete items in lists of scalars, with order',
     original: { metadata: { finalizers: ['1', '2', '3'] } },
-    patch: { metadata: { '$setElementOrder/finalizers': ['2', '1'], '$deleteFromPrimitiveList/finalizers': ['3'] } },
+    patch: {
+      metadata: { '$setElementOrder/finalizers': ['2', '1'], '$deleteFromPrimitiveList/finalizers': ['3'] },
+    },
     want: { metadata: { finalizers: ['2', '1'] } },
   },
   {
     name: 'patch item missing from $setElementOrder goes last',
     original: pod({ containers: [c('a'), c('b')] }),
-    patch: { spec: { '$setElementOrder/containers': [{ name: 'b' }, { name: 'a' }], containers: [{ name: 'z' }] } },
+    patch: {
+      spec: { '$setElementOrder/containers': [{ name: 'b' }, { name: 'a' }], containers: [{ name: 'z' }] },
+    },
     want: pod({ containers: [c('b'), c('a'), { name: 'z' }] }),
   },
   {
     name: '$setElementOrder on a list that is new',
     original: pod({}),
-    patch: { spec: { '$setElementOrder/initContainers': [{ name: 'x' }, { name: 'y' }], initContainers: [{ name: 'x' }, { name: 'z', $patch: 'delete' }, { name: 'y' }] } },
+    patch: {
+      spec: {
+        '$setElementOrder/initContainers': [{ name: 'x' }, { name: 'y' }],
+        initContainers: [{ name: 'x' }, { name: 'z', $patch: 'delete' }, { name: 'y' }],
+      },
+    },
     want: pod({ initContainers: [{ name: 'x' }, { name: 'y' }] }),
   },
 ];
@@ -256,23 +350,80 @@ describe('applyPatch strategic: directives and lists', () => {
 });
 
 const rejected: { name: string; patch: unknown; message: RegExp }[] = [
-  { name: 'body is an array', patch: [{ op: 'add' }], message: /strategic merge patch must be a JSON object, got an array/ },
+  {
+    name: 'body is an array',
+    patch: [{ op: 'add' }],
+    message: /strategic merge patch must be a JSON object, got an array/,
+  },
   { name: 'body is null', patch: null, message: /got null/ },
-  { name: 'unknown $patch on a map', patch: { metadata: { labels: { $patch: 'merge' } } }, message: /unknown patch type: "merge" in map at \.metadata\.labels/ },
-  { name: 'unknown $patch in a list element', patch: { spec: { containers: [{ name: 'a', $patch: 'frob' }] } }, message: /unknown patch type: "frob" in list element/ },
-  { name: 'delete element without merge key', patch: { spec: { containers: [{ $patch: 'delete' }] } }, message: /does not contain declared merge key: name/ },
-  { name: 'merge element without merge key', patch: { spec: { containers: [{ image: 'x' }] } }, message: /does not contain declared merge key: name/ },
-  { name: 'mixed element types in a merge list', patch: { spec: { containers: ['a', { name: 'b' }] } }, message: /list element types are not identical/ },
-  { name: 'list of lists', patch: { metadata: { finalizers: [['a']] } }, message: /lists of lists are not supported/ },
-  { name: '$retainKeys not a list', patch: { spec: { $retainKeys: 'x' } }, message: /\$retainKeys must be a list/ },
-  { name: 'patch field not in $retainKeys', patch: { spec: { $retainKeys: ['a'], b: 1 } }, message: /field b is not listed in \$retainKeys/ },
-  { name: '$setElementOrder not a list', patch: { spec: { '$setElementOrder/containers': { name: 'a' } } }, message: /\$setElementOrder must be a list/ },
-  { name: '$setElementOrder without field', patch: { spec: { '$setElementOrder/': [] } }, message: /must be "\$setElementOrder\/<field>"/ },
-  { name: 'bare $deleteFromPrimitiveList', patch: { metadata: { $deleteFromPrimitiveList: ['a'] } }, message: /must be "\$deleteFromPrimitiveList\/<field>"/ },
-  { name: '$deleteFromPrimitiveList not a list', patch: { metadata: { '$deleteFromPrimitiveList/finalizers': 'a' } }, message: /must be a list of values/ },
+  {
+    name: 'unknown $patch on a map',
+    patch: { metadata: { labels: { $patch: 'merge' } } },
+    message: /unknown patch type: "merge" in map at \.metadata\.labels/,
+  },
+  {
+    name: 'unknown $patch in a list element',
+    patch: { spec: { containers: [{ name: 'a', $patch: 'frob' }] } },
+    message: /unknown patch type: "frob" in list element/,
+  },
+  {
+    name: 'delete element without merge key',
+    patch: { spec: { containers: [{ $patch: 'delete' }] } },
+    message: /does not contain declared merge key: name/,
+  },
+  {
+    name: 'merge element without merge key',
+    patch: { spec: { containers: [{ image: 'x' }] } },
+    message: /does not contain declared merge key: name/,
+  },
+  {
+    name: 'mixed element types in a merge list',
+    patch: { spec: { containers: ['a', { name: 'b' }] } },
+    message: /list element types are not identical/,
+  },
+  {
+    name: 'list of lists',
+    patch: { metadata: { finalizers: [['a']] } },
+    message: /lists of lists are not supported/,
+  },
+  {
+    name: '$retainKeys not a list',
+    patch: { spec: { $retainKeys: 'x' } },
+    message: /\$retainKeys must be a list/,
+  },
+  {
+    name: 'patch field not in $retainKeys',
+    patch: { spec: { $retainKeys: ['a'], b: 1 } },
+    message: /field b is not listed in \$retainKeys/,
+  },
+  {
+    name: '$setElementOrder not a list',
+    patch: { spec: { '$setElementOrder/containers': { name: 'a' } } },
+    message: /\$setElementOrder must be a list/,
+  },
+  {
+    name: '$setElementOrder without field',
+    patch: { spec: { '$setElementOrder/': [] } },
+    message: /must be "\$setElementOrder\/<field>"/,
+  },
+  {
+    name: 'bare $deleteFromPrimitiveList',
+    patch: { metadata: { $deleteFromPrimitiveList: ['a'] } },
+    message: /must be "\$deleteFromPrimitiveList\/<field>"/,
+  },
+  {
+    name: '$deleteFromPrimitiveList not a list',
+    patch: { metadata: { '$deleteFromPrimitiveList/finalizers': 'a' } },
+    message: /must be a list of values/,
+  },
   {
     name: 'patch list order contradicts $setElementOrder',
-    patch: { spec: { '$setElementOrder/containers': [{ name: 'a' }, { name: 'b' }], containers: [{ name: 'b' }, { name: 'a' }] } },
+    patch: {
+      spec: {
+        '$setElementOrder/containers': [{ name: 'a' }, { name: 'b' }],
+        containers: [{ name: 'b' }, { name: 'a' }],
+      },
+    },
     message: /doesn't match \$setElementOrder list/,
   },
   {

@@ -16,7 +16,14 @@ interface Case {
 
 const twoContainers = (): Obj => deployment([container('nginx'), container('sidecar')]);
 const withEnv = (): Obj =>
-  deployment([container('web', 'web:1', { env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] })]);
+  deployment([
+    container('web', 'web:1', {
+      env: [
+        { name: 'A', value: '1' },
+        { name: 'B', value: '2' },
+      ],
+    }),
+  ]);
 const node = (): Obj => ({
   kind: 'Node',
   metadata: { name: 'n1' },
@@ -28,7 +35,8 @@ const cases: Case[] = [
     name: 'set image keeps the other container and the other fields of nginx',
     original: twoContainers,
     patch: { spec: { template: { spec: { containers: [{ image: 'nginx:1.25', name: 'nginx' }] } } } },
-    check: (out) => expect(podSpecOf(out).containers).toEqual([container('nginx', 'nginx:1.25'), container('sidecar')]),
+    check: (out) =>
+      expect(podSpecOf(out).containers).toEqual([container('nginx', 'nginx:1.25'), container('sidecar')]),
   },
   {
     name: 'set image with $setElementOrder (kubectl >= 1.27)',
@@ -43,7 +51,8 @@ const cases: Case[] = [
         },
       },
     },
-    check: (out) => expect(podSpecOf(out).containers).toEqual([container('nginx'), container('sidecar', 'sidecar:2')]),
+    check: (out) =>
+      expect(podSpecOf(out).containers).toEqual([container('nginx'), container('sidecar', 'sidecar:2')]),
   },
   {
     name: 'client-side apply re-run sets the annotation and the image, no directive stored',
@@ -52,19 +61,31 @@ const cases: Case[] = [
       metadata: { annotations: { [LAST_APPLIED]: '{"kind":"Deployment"}\n' } },
       spec: {
         template: {
-          spec: { '$setElementOrder/containers': [{ name: 'web' }], containers: [{ image: 'nginx:1.26', name: 'web' }] },
+          spec: {
+            '$setElementOrder/containers': [{ name: 'web' }],
+            containers: [{ image: 'nginx:1.26', name: 'web' }],
+          },
         },
       },
     },
     check: (out) => {
       expect((out.metadata as Obj).annotations).toEqual({ [LAST_APPLIED]: '{"kind":"Deployment"}\n' });
-      expect(podSpecOf(out)).toEqual({ containers: [container('web', 'nginx:1.26')], restartPolicy: 'Always' });
+      expect(podSpecOf(out)).toEqual({
+        containers: [container('web', 'nginx:1.26')],
+        restartPolicy: 'Always',
+      });
     },
   },
   {
     name: 'rollout restart adds a template annotation and nothing else',
     original: twoContainers,
-    patch: { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2025-01-01T00:00:00Z' } } } } },
+    patch: {
+      spec: {
+        template: {
+          metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2025-01-01T00:00:00Z' } },
+        },
+      },
+    },
     check: (out) => {
       const want = twoContainers();
       ((want.spec as Obj).template as Obj).metadata = {
@@ -120,19 +141,28 @@ const cases: Case[] = [
     kind: 'Node',
     original: node,
     patch: { spec: { unschedulable: null } },
-    check: (out) => expect(out.spec).toEqual({ taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }] }),
+    check: (out) =>
+      expect(out.spec).toEqual({
+        taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }],
+      }),
   },
   {
     name: 'taint merges by key',
     kind: 'Node',
     original: node,
     patch: { spec: { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] } },
-    check: (out) => expect(names((out.spec as Obj).taints, 'key')).toEqual(['dedicated', 'node.kubernetes.io/unschedulable']),
+    check: (out) =>
+      expect(names((out.spec as Obj).taints, 'key')).toEqual([
+        'dedicated',
+        'node.kubernetes.io/unschedulable',
+      ]),
   },
   {
     name: 'apply removes an env var with $patch: delete',
     original: withEnv,
-    patch: { spec: { template: { spec: { containers: [{ name: 'web', env: [{ name: 'A', $patch: 'delete' }] }] } } } },
+    patch: {
+      spec: { template: { spec: { containers: [{ name: 'web', env: [{ name: 'A', $patch: 'delete' }] }] } } },
+    },
     check: (out) => expect((podSpecOf(out).containers as Obj[])[0]?.env).toEqual([{ name: 'B', value: '2' }]),
   },
   {
@@ -140,7 +170,10 @@ const cases: Case[] = [
     original: () =>
       deployment([
         container('a', 'a:1', {
-          env: [{ name: 'E1', value: '1' }, { name: 'E2', value: '2' }],
+          env: [
+            { name: 'E1', value: '1' },
+            { name: 'E2', value: '2' },
+          ],
           ports: [{ containerPort: 80 }, { containerPort: 443 }],
         }),
         container('b'),
@@ -170,7 +203,13 @@ const cases: Case[] = [
       expect((out.metadata as Obj).labels).toEqual({});
       expect((out.spec as Obj).strategy).toEqual({ type: 'Recreate' });
       expect(podSpecOf(out).containers).toEqual([
-        { name: 'a', image: 'a:1', imagePullPolicy: 'IfNotPresent', env: [{ name: 'E1', value: '1' }], ports: [{ containerPort: 80 }] },
+        {
+          name: 'a',
+          image: 'a:1',
+          imagePullPolicy: 'IfNotPresent',
+          env: [{ name: 'E1', value: '1' }],
+          ports: [{ containerPort: 80 }],
+        },
       ]);
     },
   },
