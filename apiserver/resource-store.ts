@@ -302,6 +302,7 @@ export class ResourceStore {
             : opts.subresource === 'internal'
               ? requested
               : prepareForUpdate(this.res, requested, cur);
+        if (opts.subresource === 'internal') return next;
         applyDefaults(this.res, next);
         const errs = validateUpdate(this.res, next, cur);
         if (errs.length) throw this.invalid(name, errs);

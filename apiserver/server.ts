@@ -63,7 +63,7 @@ function indexersFor(res: ResourceInfo): Record<string, IndexFunc> {
   return idx;
 }
 
-function makeStores(etcd: Etcd3, metrics: ApiMetrics, config: ApiServerConfig): Map<string, ResourceStore> {
+function makeStores(etcd: Etcd3, directEtcd: Etcd3, metrics: ApiMetrics, config: ApiServerConfig): Map<string, ResourceStore> {
   const stores = new Map<string, ResourceStore>();
   const cidr = parseCidr(config.serviceCidr ?? '10.96.0.0/12');
   const now = () => new Date();
@@ -76,7 +76,7 @@ function makeStores(etcd: Etcd3, metrics: ApiMetrics, config: ApiServerConfig): 
       indexers: indexersFor(res),
       kind: res.kind,
       apiVersion: res.group ? `${res.group}/${res.version}` : res.version,
-    });
+    }, directEtcd);
     const hooks = res.plural === 'services' ? serviceIPHooks(cidr, cache) : undefined;
     stores.set(res.plural, new ResourceStore(res, { store, cache, now, namespaceOf, hooks }));
   }
@@ -85,13 +85,15 @@ function makeStores(etcd: Etcd3, metrics: ApiMetrics, config: ApiServerConfig): 
 
 export async function buildApiServer(config: ApiServerConfig): Promise<ApiServer> {
   const etcd = new Etcd3({ hosts: config.etcdEndpoints });
+  const directEtcd = new Etcd3({ hosts: config.etcdEndpoints });
   const metrics = new ApiMetrics();
-  const stores = makeStores(etcd, metrics, config);
-  await Promise.all([...stores.values()].map((s) => s.cache.start()));
+  const stores = makeStores(etcd, directEtcd, metrics, config);
+  for (const s of stores.values()) await s.cache.start();
   await ensureSystemObjects(stores, config);
   const app = Fastify({
     logger: config.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
+    forceCloseConnections: true,
     ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
   }) as unknown as FastifyInstance;
   registerBodyParsing(app);
@@ -115,9 +117,11 @@ export async function buildApiServer(config: ApiServerConfig): Promise<ApiServer
     url: '',
     async stop() {
       compactor.stop();
-      await app.close();
+      // Watch streams end first, or closing the app would wait on them.
       await Promise.all([...stores.values()].map((s) => s.cache.stop()));
+      await app.close();
       etcd.close();
+      directEtcd.close();
     },
   };
 }

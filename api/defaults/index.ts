@@ -58,7 +58,17 @@ export function defaultNamespace(ns: Namespace): void {
   ns.status.phase ||= 'Active';
 }
 
+interface EndpointsLike {
+  subsets?: { ports?: { protocol?: string }[] }[];
+}
+
+/** Endpoint ports default to TCP, as upstream's SetDefaults_EndpointPort. */
+export function defaultEndpoints(ep: EndpointsLike): void {
+  for (const subset of ep.subsets ?? []) for (const p of subset.ports ?? []) p.protocol ||= 'TCP';
+}
+
 const DEFAULTERS: Record<string, (obj: never) => void> = {
+  Endpoints: defaultEndpoints,
   Pod: (p: Pod) => p.spec && defaultPodSpec(p.spec),
   Deployment: defaultDeployment,
   ReplicaSet: defaultReplicaSet,

@@ -46,6 +46,8 @@ export class WatchCache {
     private readonly client: Etcd3,
     readonly prefix: string,
     private readonly opts: WatchCacheOptions,
+    /** Client for per-request etcd watches, kept apart so their cancellations cannot disturb the cache's stream. */
+    private readonly directClient: Etcd3 = client,
   ) {
     this.window = new EventWindow(opts.windowSize ?? 10_000);
     this.indexer = new Indexer(opts.indexers ?? {});
@@ -86,9 +88,11 @@ export class WatchCache {
   }
 
   async stop(): Promise<void> {
+    this.ready = false;
     for (const w of this.watchers) w.close();
     this.watchers.clear();
-    await this.etcdWatcher?.cancel();
+    // Closing the etcd client ends the stream anyway; do not hang on a cancel it never answers.
+    await Promise.race([this.etcdWatcher?.cancel().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())]);
   }
 
   private put(key: string, obj: KubeObject): CachedObject {
@@ -205,7 +209,7 @@ export class WatchCache {
       bookmarks: req.bookmarks,
       revision: () => rv,
     });
-    const ew: EtcdWatcher = await this.client
+    const ew: EtcdWatcher = await this.directClient
       .watch()
       .inRange({ start: this.prefix, end: prefixEnd(this.prefix) })
       .startRevision(String(rv + 1))

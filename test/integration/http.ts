@@ -20,16 +20,14 @@ export function httpFor(cluster: Pick<TestCluster, 'url' | 'token' | 'pki'>): Ht
   const dispatcher = new Agent({ connect: { ca: cluster.pki.caCert } });
   return async (method, path, body, headers = {}) => {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    const res = await request(cluster.url + path, {
-      method: method as 'GET',
-      dispatcher,
-      body: payload,
-      headers: {
-        authorization: `Bearer ${cluster.token}`,
-        ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-    });
+    const allHeaders: Record<string, string> = {
+      authorization: `Bearer ${cluster.token}`,
+      ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    };
+    // An empty content-type means "send none", as kubectl does for PUT .../scale.
+    if (allHeaders['content-type'] === '') delete allHeaders['content-type'];
+    const res = await request(cluster.url + path, { method: method as 'GET', dispatcher, body: payload, headers: allHeaders });
     const text = await res.body.text();
     let parsed: Record<string, any> = {};
     try {
