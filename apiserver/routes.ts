@@ -240,7 +240,7 @@ async function startWatch(deps: RouteDeps, store: ResourceStore, t: RequestTarge
   const timeout = qInt(query, 'timeoutSeconds') ?? deps.maxWatchSeconds;
   const res = reply.raw;
   const gauge = deps.metrics.watches.labels(t.res.plural);
-  let watcher: { close(): void } | undefined;
+  let watcher: { close(): void } | undefined = undefined;
   const sink = {
     write: (line: string) => void res.write(line),
     end: () => res.end(),

@@ -15,8 +15,9 @@ log "running the tests"
 report=$(mktemp)
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
 vitest_status=$?
-passed=$(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests??0)' "$report" 2>/dev/null || echo 0)
-failed=$(node -e 'const r=require(process.argv[1]);console.log((r.numFailedTests??0))' "$report" 2>/dev/null || echo 0)
+count() { node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(r[process.argv[2]]??0)' "$report" "$1" 2>/dev/null || echo 0; }
+passed=$(count numPassedTests)
+failed=$(count numFailedTests)
 rm -f "$report"
 if [ "$vitest_status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi # a suite that failed to load
 [ "$status" != 0 ] && log "type-check or lint failed"
