@@ -32,7 +32,8 @@ export interface TestEtcd {
 }
 
 export async function startTestEtcd(): Promise<TestEtcd> {
-  const dir = mkdtempSync(join(tmpdir(), 'skiff-it-'));
+  // The run id lets test/global-setup.ts remove whatever a killed worker leaves behind.
+  const dir = mkdtempSync(join(tmpdir(), `skiff-it-${process.env.SKIFF_TEST_RUN ?? 'manual'}-`));
   const etcd = await startEtcd({
     dataDir: join(dir, 'etcd'),
     clientPort: await freePort(),
