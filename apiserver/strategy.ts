@@ -22,9 +22,9 @@ export function rfc3339(now: Date): string {
   return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Everything but metadata and status: a change here is a spec change. */
+/** Everything but type, metadata and status: a change here is a spec change. */
 function specPart(obj: KubeObject): string {
-  const { metadata: _m, status: _s, ...rest } = obj;
+  const { metadata: _m, status: _s, kind: _k, apiVersion: _v, ...rest } = obj;
   return JSON.stringify(rest);
 }
 
