@@ -11,6 +11,7 @@ import { toScale } from './subresources.js';
 import { toTable, wantsTable } from './table/index.js';
 import type { ApiMetrics } from './metrics.js';
 import type { DeleteOptions } from './strategy.js';
+import type { WatchSink } from './cache/cache-watcher.js';
 
 export interface RouteDeps {
   stores: Map<string, ResourceStore>;
@@ -241,11 +242,12 @@ async function startWatch(deps: RouteDeps, store: ResourceStore, t: RequestTarge
   const res = reply.raw;
   const gauge = deps.metrics.watches.labels(t.res.plural);
   let watcher: { close(): void } | undefined = undefined;
-  const sink = {
+  const raw = {
     write: (line: string) => void res.write(line),
     end: () => res.end(),
     backlog: () => res.writableLength,
   };
+  const sink = wantsTable(req.headers.accept) ? tableWatchSink(raw, store, deps.now) : raw;
   const fieldSelector = t.name ? joinSelectors(q(query, 'fieldSelector'), `metadata.name=${t.name}`) : q(query, 'fieldSelector');
   const opts = {
     resourceVersion: q(query, 'resourceVersion'),
@@ -265,6 +267,25 @@ async function startWatch(deps: RouteDeps, store: ResourceStore, t: RequestTarge
     watcher?.close();
   });
   watcher = await store.watch(t.namespace, opts, sink);
+}
+
+/**
+ * `kubectl get -w` asks for Tables: each event's object becomes a one-row Table, with the column
+ * definitions in the first event only, as upstream sends them.
+ */
+function tableWatchSink(raw: WatchSink, store: ResourceStore, now: () => Date): WatchSink {
+  let first = true;
+  return {
+    ...raw,
+    write(line: string) {
+      const ev = JSON.parse(line) as { type: string; object: KubeObject };
+      if (ev.type === 'ERROR' || ev.type === 'BOOKMARK') return raw.write(line);
+      const table = toTable(store.res, [ev.object], { now: now(), listMeta: { resourceVersion: ev.object.metadata.resourceVersion } });
+      if (!first) table.columnDefinitions = null;
+      first = false;
+      raw.write(`${JSON.stringify({ type: ev.type, object: table })}\n`);
+    },
+  };
 }
 
 function joinSelectors(a: string | undefined, b: string): string {

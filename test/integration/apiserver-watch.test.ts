@@ -94,6 +94,26 @@ describe('watch', () => {
     expect(events.filter((e) => e.type !== 'BOOKMARK').map((e) => e.object.metadata.name)).toEqual(['one']);
   });
 
+  it('with the Table Accept (kubectl get -w) each event carries a one-row Table', async () => {
+    const first = await createCm('w4', 'tbl-1');
+    const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+    const watch = readWatch(
+      cluster,
+      `/api/v1/namespaces/w4/configmaps?watch=true&resourceVersion=${first.metadata.resourceVersion}`,
+      (e) => e.length >= 2,
+      10_000,
+      { accept },
+    );
+    await createCm('w4', 'tbl-2');
+    await http('DELETE', '/api/v1/namespaces/w4/configmaps/tbl-2');
+    const events = await watch;
+    expect(events.map((e) => e.type)).toEqual(['ADDED', 'DELETED']);
+    expect(events[0]!.object.kind).toBe('Table');
+    expect(events[0]!.object.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'Data', 'Age']);
+    expect(events[0]!.object.rows[0].cells[0]).toBe('tbl-2');
+    expect(events[1]!.object.columnDefinitions).toBeNull();
+  });
+
   it('timeoutSeconds ends the stream', async () => {
     const started = await readWatch(cluster, '/api/v1/namespaces/w4/configmaps?watch=1&timeoutSeconds=1', () => false, 8000);
     // The stream ended by itself (the server closed it) before the 8 s client timeout.

@@ -45,6 +45,7 @@ export async function readWatch(
   path: string,
   until: (events: { type: string; object: Record<string, any> }[]) => boolean,
   timeoutMs = 10_000,
+  headers: Record<string, string> = {},
 ): Promise<{ type: string; object: Record<string, any> }[]> {
   const dispatcher = new Agent({ connect: { ca: cluster.pki.caCert } });
   const ac = new AbortController();
@@ -54,7 +55,7 @@ export async function readWatch(
     const res = await request(cluster.url + path, {
       dispatcher,
       signal: ac.signal,
-      headers: { authorization: `Bearer ${cluster.token}` },
+      headers: { authorization: `Bearer ${cluster.token}`, ...headers },
     });
     let buf = '';
     for await (const chunk of res.body) {
