@@ -12,13 +12,16 @@ import { startTestCluster, type TestCluster } from '../integration/harness.js';
 import { apiClient, openWatch, type ApiClient, type Target, type WatchStream } from './lib/api-client.js';
 import { runBounded, withTimeout, type RunResult } from './lib/pool.js';
 import { figure, meta, writeResults, type Figure } from './lib/results.js';
-import { percentile, round, summarize } from './lib/stats.js';
+import { profiled } from './lib/profile.js';
+import { percentile, round, summarize, type Summary } from './lib/stats.js';
 
 const CREATE_LEVELS = [
-  { concurrency: 1, total: 300 },
-  { concurrency: 16, total: 2000 },
-  { concurrency: 64, total: 2000 },
+  { concurrency: 1, total: 200 },
+  { concurrency: 16, total: 1000 },
+  { concurrency: 64, total: 1000 },
 ];
+/** Rounds per level; each round is one etcd run then one API run of `total` creates. */
+const CREATE_ROUNDS = 2;
 const PODS = 10_000;
 const LIST_RUNS = 20;
 const CONSISTENT_LIST_RUNS = 3;
@@ -87,6 +90,17 @@ async function etcdCreates(ctx: Ctx, prefix: string, value: string, total: numbe
   return checked(`etcd creates c=${concurrency}`, r, total);
 }
 
+/** What a create costs in etcd when it first reads the namespace: a range read, then the txn. */
+async function etcdGetThenCreates(ctx: Ctx, prefix: string, value: string, total: number, concurrency: number): Promise<RunResult> {
+  const r = await runBounded({ total, concurrency, deadlineMs: 60_000 }, async (i) => {
+    const key = `${prefix}${i}`;
+    if (!(await ctx.etcd.get('/registry/namespaces/default').string())) throw new Error('namespace default not in etcd');
+    const res = await ctx.etcd.if(key, 'Create', '==', 0).then(ctx.etcd.put(key).value(value)).commit();
+    if (!res.succeeded) throw new Error(`etcd key ${key} already existed`);
+  });
+  return checked(`etcd get+creates c=${concurrency}`, r, total);
+}
+
 async function apiCreates(ctx: Ctx, tag: string, total: number, concurrency: number): Promise<RunResult> {
   const r = await runBounded({ total, concurrency, deadlineMs: 60_000 }, async (i) => {
     await ctx.api.expect(201, 'POST', '/api/v1/namespaces/default/configmaps', configMap(`cm-${tag}-${i}`));
@@ -94,20 +108,39 @@ async function apiCreates(ctx: Ctx, tag: string, total: number, concurrency: num
   return checked(`API creates c=${concurrency}`, r, total);
 }
 
+/** Pools the runs of several rounds: every latency, and the summed wall time. */
+function pooled(runs: RunResult[]): Summary {
+  const wall = runs.reduce((n, r) => n + r.wallMs, 0);
+  return summarize(runs.flatMap((r) => r.latenciesMs), wall);
+}
+
+async function benchCreateLevel(ctx: Ctx, value: string, c: number, total: number): Promise<void> {
+  const raw: RunResult[] = [];
+  const api: RunResult[] = [];
+  // Rounds alternate etcd and API server so drift on a noisy machine hits both sides alike.
+  for (let round = 0; round < CREATE_ROUNDS; round++) {
+    raw.push(await etcdCreates(ctx, `/bench-raw/c${c}-r${round}/`, value, total, c));
+    api.push(await profiled(`creates-api-c${c}-r${round}`, () => apiCreates(ctx, `c${c}-r${round}`, total, c)));
+  }
+  const e = pooled(raw);
+  const a = pooled(api);
+  log(`creates c=${c}: API ${a.perSecond.toFixed(0)}/s p50 ${a.p50.toFixed(1)} ms p99 ${a.p99.toFixed(1)} ms | etcd ${e.perSecond.toFixed(0)}/s p50 ${e.p50.toFixed(1)} ms p99 ${e.p99.toFixed(1)} ms`);
+  ctx.figures[`create_c${c}_throughput`] = figure(a.perSecond, 'creates/s', e.perSecond, `etcd txn/s c=${c}`);
+  ctx.figures[`create_c${c}_p50`] = figure(a.p50, 'ms', e.p50, `etcd txn p50 c=${c}`);
+  ctx.figures[`create_c${c}_p99`] = figure(a.p99, 'ms', e.p99, `etcd txn p99 c=${c}`);
+  // Diagnostic: the API server reads the namespace from etcd before each create (two round trips).
+  const g = pooled([await etcdGetThenCreates(ctx, `/bench-raw/get-c${c}/`, value, total, c)]);
+  log(`creates c=${c}: etcd get+txn ${g.perSecond.toFixed(0)}/s p50 ${g.p50.toFixed(1)} ms`);
+  ctx.figures[`diag_etcd_get_then_txn_c${c}_throughput`] = figure(g.perSecond, 'ops/s', e.perSecond, `etcd txn/s c=${c}`);
+}
+
 async function benchCreates(ctx: Ctx): Promise<void> {
   const value = await storedConfigMapBytes(ctx);
   log(`creates: stored ConfigMap is ${value.length} bytes; warming up`);
   await etcdCreates(ctx, '/bench-raw/warmup/', value, 200, 16);
   await apiCreates(ctx, 'warmup', 200, 16);
-  for (const { concurrency: c, total } of CREATE_LEVELS) {
-    const rawRun = await etcdCreates(ctx, `/bench-raw/c${c}/`, value, total, c);
-    const apiRun = await apiCreates(ctx, `c${c}`, total, c);
-    const e = summarize(rawRun.latenciesMs, rawRun.wallMs);
-    const a = summarize(apiRun.latenciesMs, apiRun.wallMs);
-    log(`creates c=${c}: API ${a.perSecond.toFixed(0)}/s p50 ${a.p50.toFixed(1)} ms p99 ${a.p99.toFixed(1)} ms | etcd ${e.perSecond.toFixed(0)}/s p50 ${e.p50.toFixed(1)} ms p99 ${e.p99.toFixed(1)} ms`);
-    ctx.figures[`create_c${c}_throughput`] = figure(a.perSecond, 'creates/s', e.perSecond, `etcd txn/s c=${c}`);
-    ctx.figures[`create_c${c}_p50`] = figure(a.p50, 'ms', e.p50, `etcd txn p50 c=${c}`);
-    ctx.figures[`create_c${c}_p99`] = figure(a.p99, 'ms', e.p99, `etcd txn p99 c=${c}`);
+  for (const { concurrency, total } of CREATE_LEVELS) {
+    await benchCreateLevel(ctx, value, concurrency, total);
   }
 }
 
@@ -151,7 +184,7 @@ async function storedPodBytes(ctx: Ctx): Promise<number> {
 async function benchMemory(ctx: Ctx): Promise<void> {
   const before = memory();
   log(`memory before pods: rss ${(before.rss / 2 ** 20).toFixed(0)} MiB heap ${(before.heapUsed / 2 ** 20).toFixed(0)} MiB`);
-  await loadPods(ctx);
+  await profiled('load-pods', () => loadPods(ctx));
   const after = memory();
   const stored = await storedPodBytes(ctx);
   const heap = after.heapUsed - before.heapUsed;
@@ -173,8 +206,9 @@ async function timeRuns(runs: number, fn: () => Promise<void>): Promise<number[]
 }
 
 async function listPods(ctx: Ctx, query: string): Promise<void> {
-  const text = await ctx.api.expect(200, 'GET', `/api/v1/namespaces/default/pods${query}`);
-  if (text.length < PODS * 100) throw new Error(`LIST${query} answered only ${text.length} bytes`);
+  // Bytes are counted, not decoded: the client shares the server's event loop, so it stays cheap.
+  const bytes = await ctx.api.drain(200, `/api/v1/namespaces/default/pods${query}`);
+  if (bytes < PODS * 100) throw new Error(`LIST${query} answered only ${bytes} bytes`);
 }
 
 /** A consistent LIST in pages of 500, as kubectl and informers ask for it; returns the item count. */
@@ -193,7 +227,7 @@ async function listPodsPaged(ctx: Ctx): Promise<number> {
 
 async function benchPagedList(ctx: Ctx, etcdP50: number): Promise<void> {
   let count = 0;
-  const pagedMs = await timeRuns(CONSISTENT_LIST_RUNS, async () => void (count = await listPodsPaged(ctx)));
+  const pagedMs = await profiled('list-paged', () => timeRuns(CONSISTENT_LIST_RUNS, async () => void (count = await listPodsPaged(ctx))));
   if (count < PODS) throw new Error(`paged LIST returned ${count} pods, want ${PODS}`);
   log(`LIST 10k pods consistent, pages of 500: p50 ${percentile(pagedMs, 50).toFixed(1)} ms`);
   ctx.figures.list_10k_pods_consistent_paged500_p50 = figure(percentile(pagedMs, 50), 'ms', etcdP50, 'etcd range read p50');
@@ -232,7 +266,7 @@ async function benchList(ctx: Ctx): Promise<void> {
   const rangeRead = async () => void (await ctx.etcd.getAll().prefix('/registry/pods/default/').exec());
   await rangeRead();
   const etcdMs = await timeRuns(LIST_RUNS, rangeRead);
-  const cachedMs = await timeRuns(LIST_RUNS, () => listPods(ctx, '?resourceVersion=0'));
+  const cachedMs = await profiled('list-cache', () => timeRuns(LIST_RUNS, () => listPods(ctx, '?resourceVersion=0')));
   const e50 = percentile(etcdMs, 50);
   log(`LIST 10k pods: cache p50 ${percentile(cachedMs, 50).toFixed(1)} ms p99 ${percentile(cachedMs, 99).toFixed(1)} ms | etcd range p50 ${e50.toFixed(1)} ms`);
   ctx.figures.list_10k_pods_cache_p50 = figure(percentile(cachedMs, 50), 'ms', e50, 'etcd range read p50');
@@ -297,7 +331,7 @@ async function etcdWatchDelivery(ctx: Ctx, pad: string): Promise<number[]> {
 
 async function benchWatch(ctx: Ctx): Promise<void> {
   const raw = await etcdWatchDelivery(ctx, 'x'.repeat(400));
-  const api = await apiWatchDelivery(ctx);
+  const api = await profiled('watch', () => apiWatchDelivery(ctx));
   const want = WATCHERS * WATCH_EVENTS;
   log(`watch: API ${api.length}/${want} p50 ${percentile(api, 50).toFixed(1)} ms p99 ${percentile(api, 99).toFixed(1)} ms | etcd ${raw.length}/${want} p50 ${percentile(raw, 50).toFixed(1)} ms p99 ${percentile(raw, 99).toFixed(1)} ms`);
   ctx.figures.watch_100_delivery_p50 = figure(percentile(api, 50), 'ms', percentile(raw, 50), 'etcd3 watchers p50');

@@ -20,6 +20,8 @@ export interface ApiClient {
   send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Reply>;
   /** Like send, but throws unless the status is `want`. */
   expect(want: number, method: 'GET' | 'POST', path: string, body?: unknown): Promise<string>;
+  /** Sends a GET and reads the body as bytes without decoding it; returns the byte count. */
+  drain(want: number, path: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,13 @@ export function apiClient(target: Target, connections: number): ApiClient {
       const r = await send(method, path, body);
       if (r.status !== want) throw new Error(`${method} ${path}: ${r.status} (want ${want}): ${r.text.slice(0, 300)}`);
       return r.text;
+    },
+    async drain(want, path) {
+      const res = await request(target.url + path, { dispatcher, headers: { authorization: auth, accept: 'application/json' }, headersTimeout: 60_000, bodyTimeout: 60_000 });
+      let bytes = 0;
+      for await (const chunk of res.body) bytes += (chunk as Buffer).length;
+      if (res.statusCode !== want) throw new Error(`GET ${path}: ${res.statusCode} (want ${want}), ${bytes} bytes`);
+      return bytes;
     },
     close: () => dispatcher.close(),
   };
