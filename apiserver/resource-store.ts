@@ -54,7 +54,7 @@ export interface ListOptions {
 
 export interface ListResult {
   /** Serialized items, so cached objects are not re-serialized for every list. */
-  items: { obj: KubeObject; json?: string }[];
+  items: { obj: KubeObject; buf?: Buffer }[];
   resourceVersion: string;
   continue?: string;
 }
@@ -65,6 +65,8 @@ export interface ResourceStoreDeps {
   now: () => Date;
   /** Looks up a namespace for the existence / terminating check. */
   namespaceOf: (name: string) => Promise<KubeObject | undefined>;
+  /** The same from the namespaces watch cache, without I/O. */
+  cachedNamespace?: (name: string) => KubeObject | undefined;
   /** Kind-specific hooks run inside create and delete (e.g. cluster IP allocation). */
   hooks?: ResourceHooks;
 }
@@ -153,7 +155,8 @@ export class ResourceStore {
 
   private async checkNamespaceUsable(namespace: string | undefined, name: string): Promise<void> {
     if (!this.res.namespaced) return;
-    const ns = await this.deps.namespaceOf(namespace!);
+    // The namespaces cache answers almost always; only a miss (maybe just created) goes to etcd.
+    const ns = this.deps.cachedNamespace?.(namespace!) ?? (await this.deps.namespaceOf(namespace!));
     if (!ns) throw notFound({ group: '', resource: 'namespaces' }, namespace!);
     if (ns.metadata.deletionTimestamp) {
       throw forbidden(
@@ -257,7 +260,7 @@ export class ResourceStore {
     }
     const entries =
       namespace && this.res.namespaced ? cache.list({ name: 'namespace', value: namespace }) : cache.list();
-    const items = entries.filter((e) => filter(e.obj)).map((e) => ({ obj: e.obj, json: e.json }));
+    const items = entries.filter((e) => filter(e.obj)).map((e) => ({ obj: e.obj, buf: (e.buf ??= Buffer.from(e.json)) }));
     return { items, resourceVersion: String(cache.revision) };
   }
 

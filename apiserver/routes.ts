@@ -220,6 +220,9 @@ function includeObject(req: FastifyRequest): 'None' | 'Metadata' | 'Object' {
   return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
 
+const COMMA = Buffer.from(',');
+const LIST_END = Buffer.from(']}');
+
 /** Lists are assembled from each object's cached JSON, so a 10,000-item list is not re-serialized. */
 function sendList(req: FastifyRequest, reply: FastifyReply, store: ResourceStore, result: ListResult, deps: RouteDeps) {
   if (wantsTable(req.headers.accept)) {
@@ -231,9 +234,14 @@ function sendList(req: FastifyRequest, reply: FastifyReply, store: ResourceStore
     return sendJson(reply, 200, table);
   }
   const list = store.toList({ ...result, items: [] });
-  const head = JSON.stringify(list).slice(0, -'[]}'.length);
-  const items = result.items.map((i) => i.json ?? JSON.stringify(i.obj)).join(',');
-  return reply.code(200).header('content-type', 'application/json').send(`${head}[${items}]}`);
+  const head = Buffer.from(JSON.stringify(list).slice(0, -']}'.length));
+  const parts: Buffer[] = [head];
+  result.items.forEach((i, n) => {
+    if (n > 0) parts.push(COMMA);
+    parts.push(i.buf ?? Buffer.from(JSON.stringify(i.obj)));
+  });
+  parts.push(LIST_END);
+  return reply.code(200).header('content-type', 'application/json').send(Buffer.concat(parts));
 }
 
 async function startWatch(deps: RouteDeps, store: ResourceStore, t: RequestTarget, req: FastifyRequest, reply: FastifyReply) {

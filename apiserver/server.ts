@@ -2,7 +2,7 @@
 // discovery, OpenAPI, health, metrics and the REST routes. `startApiServer(config)` is the
 // component's entry; `buildApiServer` returns the app unstarted for inject() tests.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { Etcd3 } from 'etcd3';
+import { Etcd3, type IOptions } from 'etcd3';
 import { RESOURCES, type ResourceInfo } from '../api/registry.js';
 import type { KubeObject } from '../api/meta.js';
 import { StatusError, internal, isStatusError, pathNotFound, tooLarge } from '../api/errors.js';
@@ -68,6 +68,7 @@ function makeStores(etcd: Etcd3, directEtcd: Etcd3, metrics: ApiMetrics, config:
   const cidr = parseCidr(config.serviceCidr ?? '10.96.0.0/12');
   const now = () => new Date();
   const namespaceOf = (name: string) => stores.get('namespaces')!.get(undefined, name).catch(() => undefined);
+  const cachedNamespace = (name: string) => stores.get('namespaces')!.cache.get(`/registry/namespaces/${name}`)?.obj;
   for (const res of RESOURCES) {
     const gr = { group: res.group, resource: res.plural };
     const store = new Store(etcd, gr, (op, s) => metrics.etcd.labels(op, res.plural).observe(s));
@@ -78,14 +79,19 @@ function makeStores(etcd: Etcd3, directEtcd: Etcd3, metrics: ApiMetrics, config:
       apiVersion: res.group ? `${res.group}/${res.version}` : res.version,
     }, directEtcd);
     const hooks = res.plural === 'services' ? serviceIPHooks(cidr, cache) : undefined;
-    stores.set(res.plural, new ResourceStore(res, { store, cache, now, namespaceOf, hooks }));
+    stores.set(res.plural, new ResourceStore(res, { store, cache, now, namespaceOf, cachedNamespace, hooks }));
   }
   return stores;
 }
 
+/** Large lists (10,000 pods is ~6 MB) exceed gRPC's default 4 MB receive limit. */
+function etcdOptions(hosts: string[]): IOptions {
+  return { hosts, grpcOptions: { 'grpc.max_receive_message_length': 1024 * 1024 * 1024 } };
+}
+
 export async function buildApiServer(config: ApiServerConfig): Promise<ApiServer> {
-  const etcd = new Etcd3({ hosts: config.etcdEndpoints });
-  const directEtcd = new Etcd3({ hosts: config.etcdEndpoints });
+  const etcd = new Etcd3(etcdOptions(config.etcdEndpoints));
+  const directEtcd = new Etcd3(etcdOptions(config.etcdEndpoints));
   const metrics = new ApiMetrics();
   const stores = makeStores(etcd, directEtcd, metrics, config);
   for (const s of stores.values()) await s.cache.start();

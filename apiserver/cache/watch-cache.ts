@@ -13,6 +13,8 @@ export interface CachedObject {
   key: string;
   obj: KubeObject;
   json: string;
+  /** The JSON as bytes, made on the first list that needs it and reused by every later one. */
+  buf?: Buffer;
 }
 
 export interface WatchCacheOptions {
