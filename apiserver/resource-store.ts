@@ -299,14 +299,13 @@ export class ResourceStore {
       name,
       async (cur) => {
         const requested = await mutate(structuredClone(cur));
+        if (opts.subresource === 'internal') return requested;
+        // Defaults first, so a body that omits defaulted fields is not a spec change.
+        applyDefaults(this.res, requested);
         const next =
           opts.subresource === 'status'
             ? prepareForStatusUpdate(requested, cur)
-            : opts.subresource === 'internal'
-              ? requested
-              : prepareForUpdate(this.res, requested, cur);
-        if (opts.subresource === 'internal') return next;
-        applyDefaults(this.res, next);
+            : prepareForUpdate(this.res, requested, cur);
         const errs = validateUpdate(this.res, next, cur);
         if (errs.length) throw this.invalid(name, errs);
         return next;

@@ -1,5 +1,6 @@
 // What the API server does to an object on create, update and delete, per kind, as pure
 // functions of (request, current object, now). Upstream: each registry's strategy.go.
+import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject, ObjectMeta } from '../api/meta.js';
 import type { ResourceInfo } from '../api/registry.js';
 
@@ -23,9 +24,14 @@ export function rfc3339(now: Date): string {
 }
 
 /** Everything but type, metadata and status: a change here is a spec change. */
-function specPart(obj: KubeObject): string {
+function specPart(obj: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, kind: _k, apiVersion: _v, ...rest } = obj;
-  return JSON.stringify(rest);
+  return rest;
+}
+
+/** Key order does not count: a merge patch or defaulting may reorder keys without changing anything. */
+function specChanged(a: KubeObject, b: KubeObject): boolean {
+  return !isDeepStrictEqual(specPart(a), specPart(b));
 }
 
 /** Resets what clients may not set on create and fills in system metadata. */
@@ -97,8 +103,21 @@ export function prepareForUpdate(res: ResourceInfo, next: KubeObject, cur: KubeO
   setOrDelete(meta, 'generation', m.generation);
   const out: KubeObject = { ...next, kind: res.kind, metadata: meta };
   if (hasStatusSubresource(res)) setOrDelete(out, 'status', cur.status);
-  if (m.generation !== undefined && specPart(out) !== specPart(cur)) meta.generation = m.generation + 1;
+  if (res.plural === 'services') keepClusterIP(out, cur);
+  if (m.generation !== undefined && specChanged(out, cur)) meta.generation = m.generation + 1;
   return out;
+}
+
+interface ServiceIPs {
+  clusterIP?: string;
+  clusterIPs?: string[];
+}
+
+/** A Service update that leaves clusterIP out keeps the allocated one, as upstream. */
+function keepClusterIP(out: KubeObject, cur: KubeObject): void {
+  const spec = (out.spec ?? {}) as ServiceIPs;
+  const old = (cur.spec ?? {}) as ServiceIPs;
+  if (!spec.clusterIP && old.clusterIP) out.spec = { ...spec, clusterIP: old.clusterIP, clusterIPs: old.clusterIPs };
 }
 
 /** A /status update: only status (and not labels) moves; the rest stays as stored. */

@@ -1,6 +1,7 @@
 // The narrow storage interface over etcd (after apiserver's pkg/storage/etcd3/store.go).
 // resourceVersion is etcd's mod_revision and is never stored in the value; every write is a
 // transaction guarded by a revision, so a stale writer loses with 409 and nothing is lost.
+import { isDeepStrictEqual } from 'node:util';
 import type { Etcd3, IKeyValue } from 'etcd3';
 import type { KubeObject } from '../../api/meta.js';
 import { conflict, OBJECT_MODIFIED, type GroupResource } from '../../api/errors.js';
@@ -132,7 +133,8 @@ export class Store {
       const rev = Number(current.metadata.resourceVersion);
       const next = await tryUpdate(structuredClone(current));
       const value = encodeObject(next);
-      if (value === encodeObject(current) || opts.dryRun) return withRevision(next, rev);
+      if (opts.dryRun) return withRevision(next, rev);
+      if (unchanged(value, current, next)) return current;
       const res = await this.timed('update', () =>
         this.client.if(key, 'Mod', '==', rev).then(this.client.put(key).value(value)).commit(),
       );
@@ -165,6 +167,14 @@ export class AlreadyExistsInStore extends Error {
   ) {
     super(`key ${key} already exists`);
   }
+}
+
+/** Same bytes, or the same object with keys in another order: no write, no new revision. */
+function unchanged(value: string, current: KubeObject, next: KubeObject): boolean {
+  if (value === encodeObject(current)) return true;
+  const { resourceVersion: _a, ...m1 } = current.metadata;
+  const { resourceVersion: _b, ...m2 } = next.metadata;
+  return isDeepStrictEqual({ ...current, metadata: m1 }, { ...next, metadata: m2 });
 }
 
 export function withRevision(obj: KubeObject, rev: number): KubeObject {

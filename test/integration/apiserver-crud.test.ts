@@ -420,3 +420,19 @@ describe('authentication, health and metrics', () => {
     expect(res.text).toContain('etcd_request_duration_seconds_bucket');
   });
 });
+
+describe('no-op writes', () => {
+  it('an apply or patch that changes nothing writes nothing: same resourceVersion and generation', async () => {
+    const base = `/apis/apps/v1/namespaces/${NS}/deployments`;
+    const d = deployment('noop');
+    const created = (await http('POST', base, d)).body;
+    const apply = () =>
+      http('PATCH', `${base}/noop?fieldManager=test`, JSON.stringify(d), { 'content-type': 'application/apply-patch+yaml' });
+    for (let i = 0; i < 3; i++) {
+      const res = await apply();
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.metadata.resourceVersion).toBe(created.metadata.resourceVersion);
+      expect(res.body.metadata.generation).toBe(1);
+    }
+  });
+});
