@@ -5,17 +5,23 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-# command -> Debian package providing it
+# command or file -> Debian package providing it
 declare -A PACKAGES=(
   [etcd]=etcd-server
   [etcdctl]=etcd-client
   [openssl]=openssl
   [curl]=curl
+  [runc]=runc
+  [iptables]=iptables
+  [ip]=iproute2
+  [/bin/busybox]=busybox-static
+  [/usr/lib/cni/bridge]=containernetworking-plugins
 )
 
 missing=()
-for cmd in "${!PACKAGES[@]}"; do
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("${PACKAGES[$cmd]}")
+for what in "${!PACKAGES[@]}"; do
+  if [[ $what == /* ]]; then [ -e "$what" ] && continue; else command -v "$what" >/dev/null 2>&1 && continue; fi
+  missing+=("${PACKAGES[$what]}")
 done
 if ((${#missing[@]})); then
   [ "$(id -u)" = 0 ] || die "missing packages ${missing[*]}; run as root or install them"
