@@ -45,3 +45,11 @@ export function ensureAdminToken(dir: string): string {
   if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString('hex') + '\n', { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
 }
+
+/** The 32-byte key Secrets are encrypted with at rest, made once. */
+export function ensureEncryptionKey(dir: string): { keyName: string; key: Buffer } {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, 'encryption.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
+  return { keyName: 'key1', key: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64') };
+}

@@ -7,6 +7,7 @@ import { RESOURCES, type ResourceInfo } from '../api/registry.js';
 import type { KubeObject } from '../api/meta.js';
 import { StatusError, internal, isStatusError, pathNotFound, tooLarge } from '../api/errors.js';
 import { Store } from './storage/store.js';
+import { aesGcmTransformer } from './storage/transformer.js';
 import { WatchCache } from './cache/watch-cache.js';
 import type { IndexFunc } from './cache/indexer.js';
 import { ResourceStore } from './resource-store.js';
@@ -31,6 +32,8 @@ export interface ApiServerConfig {
   tokens?: TokenTable;
   serviceCidr?: string;
   compactionIntervalMs?: number;
+  /** Encrypts Secrets at rest with AES-GCM under this named 32-byte key. */
+  encryption?: { keyName: string; key: Buffer };
   watchWindowSize?: number;
   maxWatchSeconds?: number;
   logger?: boolean;
@@ -71,12 +74,15 @@ function makeStores(etcd: Etcd3, directEtcd: Etcd3, metrics: ApiMetrics, config:
   const cachedNamespace = (name: string) => stores.get('namespaces')!.cache.get(`/registry/namespaces/${name}`)?.obj;
   for (const res of RESOURCES) {
     const gr = { group: res.group, resource: res.plural };
-    const store = new Store(etcd, gr, (op, s) => metrics.etcd.labels(op, res.plural).observe(s));
+    const transformer =
+      config.encryption && res.plural === 'secrets' ? aesGcmTransformer(config.encryption.keyName, config.encryption.key) : undefined;
+    const store = new Store(etcd, gr, (op, s) => metrics.etcd.labels(op, res.plural).observe(s), transformer);
     const cache = new WatchCache(etcd, `/registry/${res.plural}/`, {
       windowSize: config.watchWindowSize,
       indexers: indexersFor(res),
       kind: res.kind,
       apiVersion: res.group ? `${res.group}/${res.version}` : res.version,
+      transformer,
     }, directEtcd);
     const hooks = res.plural === 'services' ? serviceIPHooks(cidr, cache) : undefined;
     stores.set(res.plural, new ResourceStore(res, { store, cache, now, namespaceOf, cachedNamespace, hooks }));

@@ -43,6 +43,7 @@ export function prepareForCreate(res: ResourceInfo, obj: KubeObject, uid: string
   if (GENERATION_KINDS.has(res.plural)) meta.generation = 1;
   else delete meta.generation;
   const out: KubeObject = { ...obj, apiVersion: obj.apiVersion, kind: res.kind, metadata: meta };
+  if (res.plural === 'secrets') mergeStringData(out);
   return { ...out, ...initialStatus(res, obj) };
 }
 
@@ -104,8 +105,19 @@ export function prepareForUpdate(res: ResourceInfo, next: KubeObject, cur: KubeO
   const out: KubeObject = { ...next, kind: res.kind, metadata: meta };
   if (hasStatusSubresource(res)) setOrDelete(out, 'status', cur.status);
   if (res.plural === 'services') keepClusterIP(out, cur);
+  if (res.plural === 'secrets') mergeStringData(out);
   if (m.generation !== undefined && specChanged(out, cur)) meta.generation = m.generation + 1;
   return out;
+}
+
+/** Secret.stringData is write-only: its entries go into data, base64-encoded, as upstream. */
+function mergeStringData(secret: KubeObject): void {
+  const stringData = secret.stringData as Record<string, string> | undefined;
+  if (!stringData) return;
+  const data = { ...((secret.data as Record<string, string> | undefined) ?? {}) };
+  for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v)).toString('base64');
+  secret.data = data;
+  delete secret.stringData;
 }
 
 interface ServiceIPs {

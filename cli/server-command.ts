@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writeFileSync, rmSync } from 'node:fs';
 import { startEtcd, type EtcdProcess } from '../apiserver/storage/etcd-process.js';
 import { startApiServer, type ApiServer } from '../apiserver/server.js';
-import { ensureAdminToken, ensurePki } from '../apiserver/pki.js';
+import { ensureAdminToken, ensureEncryptionKey, ensurePki } from '../apiserver/pki.js';
 import { writeKubeconfig } from './kubeconfig-write.js';
 
 export interface ServerOptions {
@@ -41,6 +41,7 @@ export async function runServer(o: ServerOptions): Promise<void> {
       tls: { cert: pki.cert, key: pki.key },
       tokens: new Map([[token, { name: 'admin', groups: ['system:masters'] }]]),
       serviceCidr: o.serviceCidr,
+      encryption: ensureEncryptionKey(join(o.home, 'pki')),
     });
   } catch (err) {
     await etcd?.stop();

@@ -5,6 +5,7 @@
 import type { Etcd3, IKeyValue, Watcher as EtcdWatcher } from 'etcd3';
 import type { KubeObject, WatchEventType } from '../../api/meta.js';
 import { decodeKv, prefixEnd } from '../storage/store.js';
+import { identityTransformer, type Transformer } from '../storage/transformer.js';
 import { EventWindow, type CacheEvent } from './event-window.js';
 import { Indexer, type IndexFunc } from './indexer.js';
 import { CacheWatcher, type WatchFilter, type WatchSink } from './cache-watcher.js';
@@ -23,6 +24,7 @@ export interface WatchCacheOptions {
   /** Kind and apiVersion stamped on bookmark events. */
   kind: string;
   apiVersion: string;
+  transformer?: Transformer;
 }
 
 export interface WatchRequest {
@@ -60,7 +62,7 @@ export class WatchCache {
     this.revision = Number(res.header.revision);
     this.objects.clear();
     this.indexer.clear();
-    for (const kv of res.kvs) this.put(kv.key.toString(), decodeKv(kv));
+    for (const kv of res.kvs) this.put(kv.key.toString(), this.decode(kv));
     this.window.reset(this.revision);
     this.etcdWatcher = await this.client
       .watch()
@@ -83,6 +85,10 @@ export class WatchCache {
     this.watchers.clear();
     void this.etcdWatcher?.cancel().catch(() => {});
     void this.start().catch((e: Error) => console.error(`watch cache ${this.prefix}: reload failed: ${e.message}`));
+  }
+
+  private decode(kv: IKeyValue): KubeObject {
+    return decodeKv(kv, this.opts.transformer ?? identityTransformer);
   }
 
   isReady(): boolean {
@@ -110,7 +116,7 @@ export class WatchCache {
     const rev = Number(kv.mod_revision);
     const prev = this.objects.get(key);
     if (type === 'Put') {
-      const entry = this.put(key, decodeKv(kv));
+      const entry = this.put(key, this.decode(kv));
       this.dispatch({ type: prev ? 'MODIFIED' : 'ADDED', rev, key, obj: entry.obj, json: entry.json, prev: prev?.obj });
       return;
     }
@@ -218,20 +224,20 @@ export class WatchCache {
       .withPreviousKV()
       .create();
     ew.on('data', (res) => {
-      for (const ev of res.events) w.deliver(directEvent(ev.type, ev.kv, ev.prev_kv));
+      for (const ev of res.events) w.deliver(directEvent(ev.type, ev.kv, ev.prev_kv, this.opts.transformer));
     });
     ew.on('error', () => w.expire(rv));
     return w;
   }
 }
 
-function directEvent(type: 'Put' | 'Delete', kv: IKeyValue, prevKv?: IKeyValue): CacheEvent {
+function directEvent(type: 'Put' | 'Delete', kv: IKeyValue, prevKv?: IKeyValue, transformer?: Transformer): CacheEvent {
   const rev = Number(kv.mod_revision);
-  const prev = prevKv ? decodeKv(prevKv) : undefined;
+  const prev = prevKv ? decodeKv(prevKv, transformer) : undefined;
   let eventType: WatchEventType = 'DELETED';
   let obj: KubeObject;
   if (type === 'Put') {
-    obj = decodeKv(kv);
+    obj = decodeKv(kv, transformer);
     eventType = prev ? 'MODIFIED' : 'ADDED';
   } else {
     obj = { ...prev!, metadata: { ...prev!.metadata, resourceVersion: String(rev) } };

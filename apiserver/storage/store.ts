@@ -6,6 +6,7 @@ import type { Etcd3, IKeyValue } from 'etcd3';
 import type { KubeObject } from '../../api/meta.js';
 import { conflict, OBJECT_MODIFIED, type GroupResource } from '../../api/errors.js';
 import { translateEtcdError } from './etcd-errors.js';
+import { identityTransformer, type Transformer } from './transformer.js';
 
 export interface Preconditions {
   uid?: string;
@@ -36,8 +37,8 @@ export type OpObserver = (op: StoreOperation, seconds: number) => void;
 
 const MAX_UPDATE_ATTEMPTS = 16;
 
-export function decodeKv(kv: IKeyValue): KubeObject {
-  const obj = JSON.parse(kv.value.toString()) as KubeObject;
+export function decodeKv(kv: IKeyValue, transformer: Transformer = identityTransformer): KubeObject {
+  const obj = JSON.parse(transformer.fromStorage(kv.value).toString()) as KubeObject;
   obj.metadata.resourceVersion = String(kv.mod_revision);
   return obj;
 }
@@ -53,7 +54,13 @@ export class Store {
     readonly client: Etcd3,
     private readonly gr: GroupResource,
     private readonly observe: OpObserver = () => {},
+    /** Encryption at rest for this resource's values (Secrets), identity otherwise. */
+    readonly transformer: Transformer = identityTransformer,
   ) {}
+
+  private decode(kv: IKeyValue): KubeObject {
+    return decodeKv(kv, this.transformer);
+  }
 
   private async timed<T>(op: StoreOperation, fn: () => Promise<T>): Promise<T> {
     const start = process.hrtime.bigint();
@@ -68,7 +75,7 @@ export class Store {
 
   /** Creates key only if absent; `alsoCreate` keys (e.g. an IP allocation) are claimed atomically with it. */
   async create(key: string, obj: KubeObject, name: string, alsoCreate: string[] = []): Promise<KubeObject> {
-    const value = encodeObject(obj);
+    const value = this.transformer.toStorage(Buffer.from(encodeObject(obj)));
     const res = await this.timed('create', async () => {
       let txn = this.client.if(key, 'Create', '==', 0);
       for (const k of alsoCreate) txn = txn.and(k, 'Create', '==', 0);
@@ -82,7 +89,7 @@ export class Store {
   async get(key: string): Promise<KubeObject | undefined> {
     const res = await this.timed('get', () => this.client.get(key).exec());
     const kv = res.kvs[0];
-    return kv ? decodeKv(kv) : undefined;
+    return kv ? this.decode(kv) : undefined;
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListPage> {
@@ -95,7 +102,7 @@ export class Store {
       revision = Number(res.header.revision);
       if (opts.revision) revision = opts.revision;
       for (const kv of res.kvs) {
-        const obj = decodeKv(kv);
+        const obj = this.decode(kv);
         if (opts.filter && !opts.filter(obj)) continue;
         items.push(obj);
         if (opts.limit && items.length === opts.limit) {
@@ -136,7 +143,10 @@ export class Store {
       if (opts.dryRun) return withRevision(next, rev);
       if (unchanged(value, current, next)) return current;
       const res = await this.timed('update', () =>
-        this.client.if(key, 'Mod', '==', rev).then(this.client.put(key).value(value)).commit(),
+        this.client
+          .if(key, 'Mod', '==', rev)
+          .then(this.client.put(key).value(this.transformer.toStorage(Buffer.from(value))))
+          .commit(),
       );
       if (res.succeeded) return withRevision(next, Number(res.header.revision));
     }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEtcd, type EtcdProcess } from '../../apiserver/storage/etcd-process.js';
 import { startApiServer, type ApiServer, type ApiServerConfig } from '../../apiserver/server.js';
-import { ensureAdminToken, ensurePki, type Pki } from '../../apiserver/pki.js';
+import { ensureAdminToken, ensureEncryptionKey, ensurePki, type Pki } from '../../apiserver/pki.js';
 import { renderKubeconfig } from '../../cli/kubeconfig-write.js';
 
 export async function freePort(): Promise<number> {
@@ -79,6 +79,7 @@ export async function startTestCluster(extra: Partial<ApiServerConfig> = {}): Pr
       tls: { cert: pki.cert, key: pki.key },
       tokens: new Map([[token, { name: 'admin', groups: ['system:masters'] }]]),
       compactionIntervalMs: 0,
+      encryption: ensureEncryptionKey(join(etcd.dir, 'pki')),
       ...extra,
     };
     const url = `https://127.0.0.1:${config.port}`;
