@@ -1,0 +1,37 @@
+// The component commands of `skiff`: server, and (as they land) apiserver, scheduler,
+// controller-manager, runtime and agent. Kept apart from the kubectl-like verbs.
+import { InvalidArgumentError, type Command } from 'commander';
+import { skiffHome } from '../client/kubeconfig.js';
+import { runServer } from './server-command.js';
+
+export function portNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('must be a port number (1-65535)');
+  return n;
+}
+
+export function registerComponentCommands(program: Command): void {
+  program
+    .command('server')
+    .description('run etcd and the control plane (API server, scheduler, controllers) on this machine')
+    .option('--home <dir>', 'where state, certificates and the kubeconfig live ($SKIFF_HOME)', skiffHome())
+    .option('--bind-address <ip>', 'address the API server listens on', '127.0.0.1')
+    .option('--advertise-address <ip>', 'address written into the kubeconfig', '127.0.0.1')
+    .option('--port <port>', 'API server port', portNumber, 6443)
+    .option('--etcd-servers <urls>', 'use these etcd endpoints instead of starting etcd')
+    .option('--etcd-client-port <port>', 'client port of the etcd this starts', portNumber, 12379)
+    .option('--etcd-peer-port <port>', 'peer port of the etcd this starts', portNumber, 12380)
+    .option('--service-cidr <cidr>', 'range Service cluster IPs come from', '10.96.0.0/12')
+    .action(async (o) => {
+      await runServer({
+        home: o.home,
+        bindAddress: o.bindAddress,
+        advertiseAddress: o.advertiseAddress,
+        port: o.port,
+        etcdServers: o.etcdServers,
+        etcdClientPort: o.etcdClientPort,
+        etcdPeerPort: o.etcdPeerPort,
+        serviceCidr: o.serviceCidr,
+      });
+    });
+}
