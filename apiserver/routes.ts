@@ -12,6 +12,7 @@ import { toTable, wantsTable } from './table/index.js';
 import type { ApiMetrics } from './metrics.js';
 import type { DeleteOptions } from './strategy.js';
 import type { WatchSink } from './cache/cache-watcher.js';
+import { logContainer, logPath, nodeEndpoint, proxyLog, type KubeletClientConfig, type NodeShape } from './pod-log.js';
 
 export interface RouteDeps {
   stores: Map<string, ResourceStore>;
@@ -19,6 +20,7 @@ export interface RouteDeps {
   now: () => Date;
   /** Longest a watch stays open when the client gives no timeoutSeconds. */
   maxWatchSeconds: number;
+  kubelet: KubeletClientConfig;
 }
 
 type Query = Record<string, string | string[] | undefined>;
@@ -192,11 +194,21 @@ async function handleSubresource(
     await evict(store, t.namespace, t.name!, body, q(query, 'dryRun') === 'All');
     return sendJson(reply, 201, successStatus(201));
   }
-  if (sub === 'log' && verb === 'get') {
-    const pod = await store.get(t.namespace, t.name!);
-    throw badRequest(`pod ${pod.metadata.name} has no log server to read from: the node agent's log endpoint is not available yet`);
-  }
+  if (sub === 'log' && verb === 'get') return podLog(deps, store, t, req, reply);
   throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+}
+
+async function podLog(deps: RouteDeps, store: ResourceStore, t: RequestTarget, req: FastifyRequest, reply: FastifyReply) {
+  const query = req.query as Query;
+  const pod = await store.get(t.namespace, t.name!);
+  const container = logContainer(pod, q(query, 'container'));
+  const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
+  if (!nodeName) throw badRequest(`pod ${pod.metadata.name} does not have a host assigned`);
+  const node = await deps.stores.get('nodes')!.get(undefined, nodeName);
+  const url = nodeEndpoint(node as NodeShape, deps.kubelet.defaultPort ?? 10250);
+  if (!url) throw badRequest(`node ${nodeName} reports no address to reach its agent`);
+  const flat = Object.fromEntries(Object.keys(query).map((k) => [k, q(query, k)]));
+  await proxyLog(reply, url, logPath(pod, container, flat), deps.kubelet);
 }
 
 function sendJson(reply: FastifyReply, code: number, body: unknown) {

@@ -22,6 +22,7 @@ import { serviceIPHooks } from './service-ips.js';
 import { discoveryRoutes } from './discovery.js';
 import { openapiRoutes } from './openapi.js';
 import { versionRoutes } from './version.js';
+import type { KubeletClientConfig } from './pod-log.js';
 
 export interface ApiServerConfig {
   etcdEndpoints: string[];
@@ -32,6 +33,8 @@ export interface ApiServerConfig {
   tokens?: TokenTable;
   serviceCidr?: string;
   compactionIntervalMs?: number;
+  /** How the API server reaches node agents (pods/log, exec). */
+  kubelet?: KubeletClientConfig;
   /** Encrypts Secrets at rest with AES-GCM under this named 32-byte key. */
   encryption?: { keyName: string; key: Buffer };
   watchWindowSize?: number;
@@ -118,7 +121,13 @@ export async function buildApiServer(config: ApiServerConfig): Promise<ApiServer
   await discoveryRoutes(app);
   await openapiRoutes(app);
   await versionRoutes(app);
-  await resourceRoutes(app, { stores, metrics, now: () => new Date(), maxWatchSeconds: config.maxWatchSeconds ?? 1800 });
+  await resourceRoutes(app, {
+    stores,
+    metrics,
+    now: () => new Date(),
+    maxWatchSeconds: config.maxWatchSeconds ?? 1800,
+    kubelet: config.kubelet ?? {},
+  });
   const compactor = new Compactor(etcd, config.compactionIntervalMs ?? 5 * 60_000);
   compactor.start();
   return {
