@@ -1,10 +1,11 @@
 // Request bodies: JSON or YAML objects, patch documents, and clear 400/415 answers otherwise.
 import { parse as parseYaml } from 'yaml';
 import { badRequest, StatusError } from '../api/errors.js';
+import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf/index.js';
 
 export const BODY_LIMIT_BYTES = 3 * 1024 * 1024;
 
-export type BodyFormat = 'json' | 'yaml';
+export type BodyFormat = 'json' | 'yaml' | 'protobuf';
 
 const PATCH_TYPES = [
   'application/json-patch+json',
@@ -26,6 +27,7 @@ export function bodyFormat(contentType: string | undefined): BodyFormat {
   const t = mediaType(contentType);
   if (t === '' || t === 'application/json' || t === '*/*') return 'json';
   if (t === 'application/yaml' || t === 'application/x-yaml' || t === 'text/yaml') return 'yaml';
+  if (t === PROTOBUF_MEDIA_TYPE) return 'protobuf';
   throw unsupported(t);
 }
 
@@ -33,11 +35,12 @@ export function unsupported(t: string): StatusError {
   return new StatusError(
     415,
     'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml${t.includes('patch') || t === '' ? '' : ''}`,
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE} (got ${JSON.stringify(t)})`,
   );
 }
 
 export function decodeBody(raw: Buffer | undefined, format: BodyFormat): unknown {
+  if (format === 'protobuf') return decodeProtobufObject(raw ?? Buffer.alloc(0));
   const text = raw?.toString('utf8') ?? '';
   if (text.trim() === '') throw badRequest('the request body is empty');
   try {

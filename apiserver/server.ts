@@ -59,6 +59,7 @@ const ACCEPTED_BODY_TYPES = new Set([
   'application/merge-patch+json',
   'application/strategic-merge-patch+json',
   'application/apply-patch+yaml',
+  'application/vnd.kubernetes.protobuf',
   '*/*',
 ]);
 
