@@ -1,0 +1,105 @@
+// A binary heap keyed by string, with removal and in-place update (upstream internal/heap).
+
+/** KeyedHeap keeps items ordered by less(); each key appears at most once. */
+export class KeyedHeap<T> {
+  private items: T[] = [];
+  private index = new Map<string, number>();
+
+  constructor(
+    private readonly keyOf: (t: T) => string,
+    private readonly less: (a: T, b: T) => boolean,
+  ) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  has(key: string): boolean {
+    return this.index.has(key);
+  }
+
+  get(key: string): T | undefined {
+    const i = this.index.get(key);
+    return i === undefined ? undefined : this.items[i];
+  }
+
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
+  /** push adds item, or replaces the item with the same key and re-sorts it. */
+  push(item: T): void {
+    const key = this.keyOf(item);
+    const i = this.index.get(key);
+    if (i !== undefined) {
+      this.items[i] = item;
+      this.fix(i);
+      return;
+    }
+    this.items.push(item);
+    this.index.set(key, this.items.length - 1);
+    this.up(this.items.length - 1);
+  }
+
+  pop(): T | undefined {
+    if (this.items.length === 0) return undefined;
+    return this.removeAt(0);
+  }
+
+  delete(key: string): T | undefined {
+    const i = this.index.get(key);
+    return i === undefined ? undefined : this.removeAt(i);
+  }
+
+  list(): T[] {
+    return [...this.items];
+  }
+
+  private removeAt(i: number): T {
+    const item = this.items[i]!;
+    const last = this.items.pop()!;
+    this.index.delete(this.keyOf(item));
+    if (i < this.items.length) {
+      this.items[i] = last;
+      this.index.set(this.keyOf(last), i);
+      this.fix(i);
+    }
+    return item;
+  }
+
+  private fix(i: number): void {
+    if (!this.up(i)) this.down(i);
+  }
+
+  private up(i: number): boolean {
+    const start = i;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(this.items[i]!, this.items[parent]!)) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+    return i !== start;
+  }
+
+  private down(i: number): void {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.items.length && this.less(this.items[l]!, this.items[m]!)) m = l;
+      if (r < this.items.length && this.less(this.items[r]!, this.items[m]!)) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+
+  private swap(a: number, b: number): void {
+    const t = this.items[a]!;
+    this.items[a] = this.items[b]!;
+    this.items[b] = t;
+    this.index.set(this.keyOf(this.items[a]!), a);
+    this.index.set(this.keyOf(this.items[b]!), b);
+  }
+}
