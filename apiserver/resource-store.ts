@@ -25,6 +25,7 @@ import type { WatchCache } from './cache/watch-cache.js';
 import type { CacheWatcher, WatchSink } from './cache/cache-watcher.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { pruneFields } from './prune.js';
+import { recordUpdate } from './apply/index.js';
 import {
   generateName,
   planDelete,
@@ -42,6 +43,10 @@ export interface WriteOptions {
   fieldValidation?: FieldValidation;
   /** Filled with Warning header texts. */
   warnings?: string[];
+  /** The field manager the write is recorded under in managedFields (none: not recorded). */
+  fieldManager?: string;
+  /** managedFields were already computed (server-side apply): do not record an Update on top. */
+  managedFieldsSet?: boolean;
 }
 
 export interface ListOptions {
@@ -180,6 +185,7 @@ export class ResourceStore {
     const name = prepared.metadata.name ?? '';
     const errs = validateCreate(this.res, prepared);
     if (errs.length) throw this.invalid(name, errs);
+    this.recordManager(undefined, prepared, opts);
     await this.checkNamespaceUsable(prepared.metadata.namespace, name);
     const hook = this.deps.hooks?.beforeCreate?.(prepared);
     if (Array.isArray(hook) && hook.length) throw this.invalid(name, hook);
@@ -308,7 +314,7 @@ export class ResourceStore {
             : prepareForUpdate(this.res, requested, cur);
         const errs = validateUpdate(this.res, next, cur);
         if (errs.length) throw this.invalid(name, errs);
-        return next;
+        return this.recordManager(cur, next, opts);
       },
       { dryRun: opts.dryRun, notFound: () => this.notFound(name) },
     );
@@ -316,6 +322,23 @@ export class ResourceStore {
       await this.deps.store.deleteAt(key, Number(updated.metadata.resourceVersion), this.keysToRelease(updated));
     }
     return updated;
+  }
+
+  /** managedFields for an ordinary write, as upstream's field manager records them. */
+  private recordManager(
+    cur: KubeObject | undefined,
+    next: KubeObject,
+    opts: WriteOptions & { subresource?: 'status' | 'internal' },
+  ): KubeObject {
+    if (!opts.fieldManager || opts.managedFieldsSet) return next;
+    const recorded = recordUpdate(cur, next, {
+      manager: opts.fieldManager,
+      apiVersion: groupVersion(this.res),
+      now: this.deps.now().toISOString(),
+      subresource: opts.subresource === 'status' ? 'status' : undefined,
+    }) as KubeObject;
+    if (cur === undefined) Object.assign(next, recorded);
+    return recorded;
   }
 
   private keysToRelease(obj: KubeObject): string[] {

@@ -6,12 +6,15 @@ import { applyPatch, patchTypeFromContentType, type PatchType } from './patch/in
 import type { ResourceStore, WriteOptions } from './resource-store.js';
 import type { DeleteOptions } from './strategy.js';
 import { applyScale, bindPod, toScale } from './subresources.js';
+import { serverSideApply, type ApplyOptions } from './apply/index.js';
+import { groupVersion } from '../api/registry.js';
 
 export interface PatchRequest {
   contentType: string | undefined;
   body: unknown;
   subresource?: 'status' | 'scale';
   force?: boolean;
+  fieldManager?: string;
 }
 
 export function patchType(contentType: string | undefined): PatchType {
@@ -40,17 +43,35 @@ export async function patchObject(
       namespace,
       name,
       (cur) => patchOnto(store, cur, type, req, namespace, opts),
-      { ...opts, subresource: req.subresource === 'status' ? 'status' : undefined },
+      { ...opts, subresource: req.subresource === 'status' ? 'status' : undefined, managedFieldsSet: type === 'apply' },
     );
     return req.subresource === 'scale' ? toScale(updated) : updated;
   } catch (err) {
     if (type === 'apply' && err instanceof StatusError && err.reason === 'NotFound' && !req.subresource) {
-      const body = { ...(req.body as KubeObject) };
-      body.metadata = { ...(body.metadata ?? {}), name };
-      return store.create(namespace, body, opts);
+      const applied = serverSideApply(undefined, applyBody(req.body), applyOptions(store, req)).object as KubeObject;
+      applied.metadata = { ...(applied.metadata ?? {}), name };
+      return store.create(namespace, applied, { ...opts, managedFieldsSet: true });
     }
     throw err;
   }
+}
+
+function applyBody(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('an apply patch must be an object');
+  return body as Record<string, unknown>;
+}
+
+function applyOptions(store: ResourceStore, req: PatchRequest): ApplyOptions {
+  if (!req.fieldManager) {
+    throw badRequest('PATCH with application/apply-patch+yaml requires fieldManager: Required value: is required for apply patch');
+  }
+  return {
+    manager: req.fieldManager,
+    force: req.force === true,
+    kind: store.res.kind,
+    apiVersion: groupVersion(store.res),
+    now: new Date().toISOString(),
+  };
 }
 
 function patchOnto(
@@ -67,7 +88,10 @@ function patchOnto(
     if (scale.metadata?.resourceVersion !== rv) throw conflict(store.gr, cur.metadata.name!, OBJECT_MODIFIED);
     return applyScale(cur, { spec: scale.spec }, store.gr);
   }
-  const patched = applyPatch(type, cur as Record<string, unknown>, req.body, store.res.kind) as KubeObject;
+  const patched =
+    type === 'apply'
+      ? (serverSideApply(cur, applyBody(req.body), applyOptions(store, req)).object as KubeObject)
+      : (applyPatch(type, cur as Record<string, unknown>, req.body, store.res.kind) as KubeObject);
   const next = store.admit(patched, namespace, opts);
   if (next.metadata.resourceVersion && next.metadata.resourceVersion !== rv) {
     throw conflict(store.gr, cur.metadata.name!, OBJECT_MODIFIED);

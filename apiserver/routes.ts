@@ -42,14 +42,24 @@ function qInt(query: Query, name: string): number | undefined {
   return Number(v);
 }
 
-function writeOptions(query: Query): WriteOptions {
+/** The field manager: the fieldManager parameter, else the client's name from its User-Agent, as upstream. */
+function fieldManager(query: Query, userAgent: string | undefined): string | undefined {
+  const explicit = q(query, 'fieldManager');
+  if (explicit !== undefined) {
+    if (explicit.length > 128) throw badRequest('fieldManager: Too long: may not be more than 128 bytes');
+    return explicit;
+  }
+  return userAgent?.split('/')[0] || undefined;
+}
+
+function writeOptions(query: Query, userAgent?: string): WriteOptions {
   const dryRun = q(query, 'dryRun');
   if (dryRun !== undefined && dryRun !== 'All') throw badRequest(`Unsupported dryRun value: "${dryRun}" (only "All" is supported)`);
   const fv = q(query, 'fieldValidation') ?? 'Warn';
   if (!['Strict', 'Warn', 'Ignore'].includes(fv)) {
     throw badRequest(`fieldValidation must be one of "Ignore", "Warn" or "Strict", got "${fv}"`);
   }
-  return { dryRun: dryRun === 'All', fieldValidation: fv as FieldValidation, warnings: [] };
+  return { dryRun: dryRun === 'All', fieldValidation: fv as FieldValidation, warnings: [], fieldManager: fieldManager(query, userAgent) };
 }
 
 export function verbOf(method: string, t: RequestTarget, query: Query): string {
@@ -94,19 +104,25 @@ async function handle(deps: RouteDeps, req: FastifyRequest, reply: FastifyReply)
     case 'watch':
       return startWatch(deps, store, t, req, reply);
     case 'create': {
-      const opts = writeOptions(query);
+      const opts = writeOptions(query, req.headers['user-agent']);
       const created = await store.create(t.namespace, decodeBody(req.body as Buffer, bodyFormat(req.headers['content-type'])), opts);
       return sendWritten(reply, created, opts, 201);
     }
     case 'update': {
-      const opts = writeOptions(query);
+      const opts = writeOptions(query, req.headers['user-agent']);
       const body = decodeBody(req.body as Buffer, bodyFormat(req.headers['content-type']));
       return sendWritten(reply, await store.update(t.namespace, t.name!, body, opts), opts, 200);
     }
     case 'patch': {
-      const opts = writeOptions(query);
+      const opts = writeOptions(query, req.headers['user-agent']);
       const body = decodePatchBody(req.body as Buffer, req.headers['content-type']);
-      const patched = await patchObject(store, t.namespace, t.name!, { contentType: req.headers['content-type'], body }, opts);
+      const patched = await patchObject(
+        store,
+        t.namespace,
+        t.name!,
+        { contentType: req.headers['content-type'], body, force: qBool(query, 'force'), fieldManager: q(query, 'fieldManager') },
+        opts,
+      );
       return sendWritten(reply, patched, opts, 200);
     }
     case 'delete':
@@ -174,18 +190,18 @@ async function handleSubresource(
     return sendJson(reply, 200, sub === 'scale' ? toScale(obj) : obj);
   }
   if ((sub === 'status' || sub === 'scale') && verb === 'update') {
-    const opts = writeOptions(query);
+    const opts = writeOptions(query, req.headers['user-agent']);
     const body = decodeBody(req.body as Buffer, bodyFormat(req.headers['content-type']));
     return sendWritten(reply, await updateSubresource(store, t.namespace, t.name!, sub, body, opts), opts, 200);
   }
   if ((sub === 'status' || sub === 'scale') && verb === 'patch') {
-    const opts = writeOptions(query);
+    const opts = writeOptions(query, req.headers['user-agent']);
     const body = decodePatchBody(req.body as Buffer, req.headers['content-type']);
     const out = await patchObject(store, t.namespace, t.name!, { contentType: req.headers['content-type'], body, subresource: sub }, opts);
     return sendWritten(reply, out, opts, 200);
   }
   if (sub === 'binding' && verb === 'create') {
-    const opts = writeOptions(query);
+    const opts = writeOptions(query, req.headers['user-agent']);
     await bind(store, t.namespace, t.name!, decodeBody(req.body as Buffer, bodyFormat(req.headers['content-type'])), deps.now, opts);
     return sendJson(reply, 201, successStatus(201));
   }
