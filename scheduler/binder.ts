@@ -22,9 +22,10 @@ export function bindingFor(pod: Pod, nodeName: string): object {
 export class DefaultBinder implements BindPlugin {
   readonly name = DEFAULT_BINDER;
 
-  constructor(private readonly client: RestClient) {}
+  constructor(private readonly client?: RestClient) {}
 
   async bind(pod: Pod, nodeName: string): Promise<Status> {
+    if (!this.client) return errorStatus(new Error('DefaultBinder has no API client'));
     const ns = encodeURIComponent(pod.metadata.namespace ?? 'default');
     const path = `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(pod.metadata.name ?? '')}/binding`;
     try {

@@ -37,10 +37,7 @@ export const PLUGINS: Record<string, Factory> = {
   PodTopologySpread: (args) => new PodTopologySpread(args as SpreadArgs),
   InterPodAffinity: () => new InterPodAffinity(),
   DefaultPreemption: (_a, ctx) => new DefaultPreemption(ctx.framework),
-  DefaultBinder: (_a, ctx) => {
-    if (!ctx.client) throw new Error('DefaultBinder needs a client');
-    return new DefaultBinder(ctx.client);
-  },
+  DefaultBinder: (_a, ctx) => new DefaultBinder(ctx.client),
 };
 
 /** DEFAULT_PLUGINS is upstream's multiPoint default set, in order, with score weights. */

@@ -49,6 +49,8 @@ async function withNodes(nodes: ReturnType<typeof node>[], fn: (ns: string) => P
   try {
     await fn(ns);
   } finally {
+    // Leftover pending pods would otherwise land on the next test's nodes.
+    for (const p of (await client.list(PODS, ns)).items) await client.delete(PODS, ns, p.metadata.name!, { gracePeriodSeconds: 0 }).catch(() => {});
     for (const n of nodes) await client.delete(NODES, undefined, n.metadata.name).catch(() => {});
   }
 }
@@ -141,11 +143,14 @@ describe('scheduler', () => {
 
   it('lets a high-priority pod preempt a low-priority one', async () => {
     await withNodes([node('pr-only', '2', '4Gi')], async (ns) => {
-      await client.create(PODS, ns, pod('low', '1500m', '1Gi', { priority: 0 }) as any);
+      // No kubelet runs here, so the victim must not need one to finish its graceful deletion.
+      await client.create(PODS, ns, pod('low', '1500m', '1Gi', { priority: 0, terminationGracePeriodSeconds: 0 }) as any);
       expect(await nodeOf(ns, 'low')).toBe('pr-only');
       await client.create(PODS, ns, pod('high', '1500m', '1Gi', { priority: 1000 }) as any);
       expect(await nodeOf(ns, 'high')).toBe('pr-only');
       await waitFor('low deleted', async () => !(await client.get(PODS, ns, 'low').then(() => true, () => false)));
+      const ev = (await eventsFor(ns, 'high')).find((e) => e.reason === 'FailedScheduling');
+      expect(ev?.message).toMatch(/^0\/1 nodes are available: 1 Insufficient cpu\./);
     });
   });
 
