@@ -1,0 +1,6 @@
+// Controllers registered by other work (endpoints, garbagecollector, namespace, nodeipam,
+// nodelifecycle, podgc): add entries here; controllers/index.ts merges them into the table.
+import type { ControllerConstructor } from './controller.js';
+
+/** EXTRA_CONTROLLERS maps controller name to constructor; owned by the non-workload controllers. */
+export const EXTRA_CONTROLLERS: Record<string, ControllerConstructor> = {};
