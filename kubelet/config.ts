@@ -1,0 +1,54 @@
+// AgentConfig: everything startAgent needs. Defaults follow upstream kubelet's.
+
+import type { Taint } from '../api/types/core.js';
+import type { Clock } from '../client/clock.js';
+import type { RestClient } from '../client/rest.js';
+import type { RuntimeService } from '../runtime/api.js';
+import type { BackoffSettings } from './backoff.js';
+import type { Prober } from './prober.js';
+import type { PressureCheck } from './node-status.js';
+
+/** AgentConfig configures one node agent. */
+export interface AgentConfig {
+  client: RestClient;
+  nodeName: string;
+  runtime: RuntimeService;
+  clock?: Clock;
+  /** The node's InternalIP (default: first non-internal IPv4, else 127.0.0.1). */
+  hostIP?: string;
+  podCidr?: string;
+  /** Capacity overrides, e.g. { cpu: '4', memory: '8Gi', pods: '110' }. */
+  capacity?: Record<string, string>;
+  /** Subtracted from capacity to give allocatable (kube-reserved + system-reserved). */
+  reserved?: Record<string, string>;
+  nodeLabels?: Record<string, string>;
+  registerWithTaints?: Taint[];
+  /** How often node status is computed (upstream 10 s); written on change or every reportFrequencyMs. */
+  statusUpdateFrequencyMs?: number;
+  /** Status written at least this often even when unchanged (default 60 s). */
+  statusReportFrequencyMs?: number;
+  /** Lease duration (default 40 s); renewed every leaseRenewIntervalMs (default 10 s). */
+  leaseDurationSeconds?: number;
+  leaseRenewIntervalMs?: number;
+  /** Container restart back-off (default 10 s doubling to 5 min). */
+  crashBackoff?: BackoffSettings;
+  imageBackoff?: BackoffSettings;
+  /** How often the runtime is relisted for container changes (PLEG, default 1 s). */
+  plegPeriodMs?: number;
+  /** Periodic pod resync (default 10 s). */
+  resyncPeriodMs?: number;
+  /** Concurrent pod syncs (default 16). */
+  podWorkers?: number;
+  /** Volumes live under rootDir/pods (default /var/lib/skiff/kubelet). */
+  rootDir?: string;
+  /** Sandbox log directories live under logDir (default /var/log/pods). */
+  logDir?: string;
+  /** Log server; omitted → no log server. */
+  logServer?: { port: number; host?: string; tls?: { cert: string; key: string }; token?: string };
+  /** Node condition checks; default reads the host. */
+  pressure?: PressureCheck;
+  /** Probe runner; default runs real exec/http/tcp probes through the runtime. */
+  prober?: Prober;
+  /** Told about background errors (status writes, lease renewals); the agent never throws them. */
+  onError?: (err: unknown, what: string) => void;
+}
