@@ -1,7 +1,7 @@
 // The resource registry: every kind the API server serves, with the facts routes, discovery,
 // storage and errors are generated from.
 
-export type Subresource = 'status' | 'scale' | 'binding' | 'eviction' | 'log';
+export type Subresource = 'status' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward';
 
 export interface ResourceInfo {
   group: string; // '' for the core group
@@ -42,7 +42,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   res('', 'Pod', 'pods', true, {
     shortNames: ['po'],
     categories: ['all'],
-    subresources: ['status', 'binding', 'eviction', 'log'],
+    subresources: ['status', 'binding', 'eviction', 'log', 'exec', 'attach', 'portforward'],
   }),
   res('', 'Node', 'nodes', false, { shortNames: ['no'], subresources: ['status'] }),
   res('', 'Service', 'services', true, { shortNames: ['svc'], categories: ['all'], subresources: ['status'] }),

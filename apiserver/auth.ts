@@ -1,6 +1,6 @@
 // Bearer-token authentication. Health and version endpoints stay open, as upstream's
 // system:public-info-viewer allows; everything else needs a known token.
-import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { unauthorized } from '../api/errors.js';
 
 export interface UserInfo {
@@ -18,7 +18,7 @@ export function isPublicPath(url: string): boolean {
 }
 
 /** The user a request authenticates as; throws 401 for a missing or unknown token. */
-export function authenticate(req: FastifyRequest, tokens: TokenTable): UserInfo | undefined {
+export function authenticate(req: { url: string; headers: IncomingHttpHeaders }, tokens: TokenTable): UserInfo | undefined {
   if (isPublicPath(req.url)) return undefined;
   const header = req.headers.authorization ?? '';
   const m = /^Bearer\s+(\S+)$/i.exec(header);

@@ -44,6 +44,12 @@ export function subresourceInfo(r: ResourceInfo, name: Subresource): Subresource
       return { name, responseKind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'] };
     case 'log':
       return { name, responseKind: gvkOf(r), verbs: ['get'] };
+    case 'exec':
+      return { name, responseKind: { group: '', version: 'v1', kind: 'PodExecOptions' }, verbs: ['create', 'get'] };
+    case 'attach':
+      return { name, responseKind: { group: '', version: 'v1', kind: 'PodAttachOptions' }, verbs: ['create', 'get'] };
+    case 'portforward':
+      return { name, responseKind: { group: '', version: 'v1', kind: 'PodPortForwardOptions' }, verbs: ['create', 'get'] };
   }
 }
 

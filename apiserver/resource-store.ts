@@ -316,7 +316,7 @@ export class ResourceStore {
         if (errs.length) throw this.invalid(name, errs);
         return this.recordManager(cur, next, opts);
       },
-      { dryRun: opts.dryRun, notFound: () => this.notFound(name) },
+      { dryRun: opts.dryRun, notFound: () => this.notFound(name), cached: this.deps.cache.get(key)?.obj },
     );
     if (!opts.dryRun && shouldRemoveAfterUpdate(this.res, updated)) {
       await this.deps.store.deleteAt(key, Number(updated.metadata.resourceVersion), this.keysToRelease(updated));

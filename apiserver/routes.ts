@@ -211,6 +211,7 @@ async function handleSubresource(
     return sendJson(reply, 201, successStatus(201));
   }
   if (sub === 'log' && verb === 'get') return podLog(deps, store, t, req, reply);
+  if (sub === 'exec' || sub === 'attach' || sub === 'portforward') throw badRequest('Upgrade request required');
   throw methodNotAllowed(`the server does not allow this method on the requested resource`);
 }
 

@@ -2,10 +2,13 @@
 // discovery, OpenAPI, health, metrics and the REST routes. `startApiServer(config)` is the
 // component's entry; `buildApiServer` returns the app unstarted for inject() tests.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Server } from 'node:http';
 import { Etcd3, type IOptions } from 'etcd3';
 import { RESOURCES, type ResourceInfo } from '../api/registry.js';
 import type { KubeObject } from '../api/meta.js';
-import { StatusError, internal, isStatusError, pathNotFound, tooLarge } from '../api/errors.js';
+import { StatusError, isStatusError, pathNotFound } from '../api/errors.js';
+import { toStatusError } from './status-error.js';
+import { registerStreamProxy } from './stream-proxy.js';
 import { Store } from './storage/store.js';
 import { aesGcmTransformer } from './storage/transformer.js';
 import { WatchCache } from './cache/watch-cache.js';
@@ -129,6 +132,7 @@ export async function buildApiServer(config: ApiServerConfig): Promise<ApiServer
     maxWatchSeconds: config.maxWatchSeconds ?? 1800,
     kubelet: config.kubelet ?? {},
   });
+  registerStreamProxy(app.server as Server, { stores, tokens: config.tokens, kubelet: config.kubelet ?? {} });
   const compactor = new Compactor(etcd, config.compactionIntervalMs ?? 5 * 60_000);
   compactor.start();
   return {
@@ -193,18 +197,6 @@ function registerHooks(app: FastifyInstance, config: ApiServerConfig, metrics: A
   app.setNotFoundHandler((_req, reply) => {
     void reply.code(404).header('content-type', 'application/json').send(JSON.stringify(pathNotFound().status));
   });
-}
-
-/** Everything that leaves the server is a Status: fastify's own errors included. */
-export function toStatusError(err: unknown): StatusError {
-  if (isStatusError(err)) return err;
-  const e = err as FastifyError;
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return tooLarge('the request body is too large');
-  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return unsupported('');
-  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new StatusError(e.statusCode, e.statusCode === 400 ? 'BadRequest' : 'InternalError', e.message);
-  }
-  return internal(e.message ?? String(err));
 }
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];

@@ -126,31 +126,56 @@ export class Store {
 
   /**
    * Reads the current object, applies tryUpdate and writes the result if the key has not moved
-   * since the read; on a race it re-reads and tries again (GuaranteedUpdate).
+   * since the read; on a race it re-reads and tries again (GuaranteedUpdate). A cached copy, when
+   * given, saves the first read, as upstream's watch-cache "origState": if it was stale, the
+   * guarded write (or a check in tryUpdate) fails and the loop continues from a fresh read.
    */
   async guaranteedUpdate(
     key: string,
     name: string,
     tryUpdate: TryUpdate,
-    opts: { dryRun?: boolean; notFound: () => Error },
+    opts: { dryRun?: boolean; notFound: () => Error; cached?: KubeObject },
   ): Promise<KubeObject> {
+    let current = opts.cached;
+    let fromCache = current !== undefined;
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
-      const current = await this.get(key);
+      if (!current) {
+        current = await this.get(key);
+        fromCache = false;
+      }
       if (!current) throw opts.notFound();
-      const rev = Number(current.metadata.resourceVersion);
-      const next = await tryUpdate(structuredClone(current));
-      const value = encodeObject(next);
-      if (opts.dryRun) return withRevision(next, rev);
-      if (unchanged(value, current, next)) return current;
-      const res = await this.timed('update', () =>
-        this.client
-          .if(key, 'Mod', '==', rev)
-          .then(this.client.put(key).value(this.transformer.toStorage(Buffer.from(value))))
-          .commit(),
-      );
-      if (res.succeeded) return withRevision(next, Number(res.header.revision));
+      const outcome = await this.tryOnce(key, current, tryUpdate, opts.dryRun, fromCache);
+      if (outcome) return outcome;
+      current = undefined;
     }
     throw conflict(this.gr, name, OBJECT_MODIFIED);
+  }
+
+  /** One read-modify-write step; undefined means "read again and retry". */
+  private async tryOnce(
+    key: string,
+    current: KubeObject,
+    tryUpdate: TryUpdate,
+    dryRun: boolean | undefined,
+    fromCache: boolean,
+  ): Promise<KubeObject | undefined> {
+    const rev = Number(current.metadata.resourceVersion);
+    let next: KubeObject;
+    try {
+      next = await tryUpdate(structuredClone(current));
+    } catch (err) {
+      if (fromCache) return undefined; // judged against a possibly stale copy: judge again
+      throw err;
+    }
+    const value = encodeObject(next);
+    if (dryRun || unchanged(value, current, next)) return fromCache ? undefined : dryRun ? withRevision(next, rev) : current;
+    const res = await this.timed('update', () =>
+      this.client
+        .if(key, 'Mod', '==', rev)
+        .then(this.client.put(key).value(this.transformer.toStorage(Buffer.from(value))))
+        .commit(),
+    );
+    return res.succeeded ? withRevision(next, Number(res.header.revision)) : undefined;
   }
 
   /** Deletes key if it still is at `rev`; false when it moved (the caller re-reads and decides again). */
