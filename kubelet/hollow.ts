@@ -1,0 +1,67 @@
+// Hollow nodes (kubemark style): N node agents in one process, each with its own FakeRuntime,
+// registering, heartbeating and "running" pods instantly, for scale benchmarks.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '../client/clock.js';
+import type { RestClient } from '../client/rest.js';
+import { FakeRuntime } from '../runtime/fake/fake-runtime.js';
+import { startAgent, type Agent } from './agent.js';
+import type { AgentConfig } from './config.js';
+
+/** HollowOptions configure a set of hollow nodes. */
+export interface HollowOptions {
+  client: RestClient;
+  count: number;
+  /** Node names are `${prefix}-${i}` (default hollow-node). */
+  prefix?: string;
+  clock?: Clock;
+  /** How many agents start at once (default 50). */
+  startConcurrency?: number;
+  /** Passed to every agent (capacity, intervals, ...). */
+  agent?: Partial<Omit<AgentConfig, 'client' | 'nodeName' | 'runtime'>>;
+}
+
+/** HollowNodes is a running set of hollow agents. */
+export interface HollowNodes {
+  agents: Agent[];
+  runtimes: FakeRuntime[];
+  stop(): Promise<void>;
+}
+
+/** startHollowNodes starts count agents with fake runtimes; resolves when all are registered. */
+export async function startHollowNodes(o: HollowOptions): Promise<HollowNodes> {
+  const root = mkdtempSync(join(tmpdir(), 'skiff-hollow-'));
+  const agents: Agent[] = new Array(o.count);
+  const runtimes: FakeRuntime[] = [];
+  const step = o.startConcurrency ?? 50;
+  for (let i = 0; i < o.count; i += step) {
+    await Promise.all(
+      Array.from({ length: Math.min(step, o.count - i) }, async (_, j) => {
+        const n = i + j;
+        const runtime = new FakeRuntime({ clock: o.clock, ipPrefix: `10.${100 + Math.floor(n / 256) % 100}.${n % 256}` });
+        runtimes[n] = runtime;
+        agents[n] = await startAgent({
+          hostIP: `10.0.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`,
+          pressure: () => ({ memory: false, disk: false, pid: false }),
+          rootDir: join(root, String(n)),
+          logDir: join(root, String(n), 'logs'),
+          podWorkers: 4,
+          ...o.agent,
+          client: o.client,
+          nodeName: `${o.prefix ?? 'hollow-node'}-${n}`,
+          runtime,
+          clock: o.clock,
+        });
+      }),
+    );
+  }
+  return {
+    agents,
+    runtimes,
+    stop: async () => {
+      await Promise.all(agents.map((a) => a?.stop()));
+    },
+  };
+}
