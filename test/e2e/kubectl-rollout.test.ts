@@ -110,7 +110,7 @@ for (const version of ['1.33', '1.27']) {
       expect(await kubectl('rollout', 'status', 'deployment/web', '--timeout=60s')).toContain('successfully rolled out');
       expect(await image()).toBe('busybox:1');
       const d = await env.client.get<Obj>(deployments, ns, 'web');
-      expect(d.metadata.annotations['deployment.kubernetes.io/revision']).toBe('4');
+      expect(d.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('4');
     }, 120_000);
   });
 }

@@ -30,7 +30,7 @@ describe('Deployment controller', () => {
     await waitFor('1 replica', async () => (await rolledOut(env.client, ns, 'web')) && (await livePods(env.client, ns)).length === 1);
     const rss = await replicaSetsByRevision(env.client, ns);
     expect(rss).toHaveLength(1);
-    expect(rss[0]!.metadata.ownerReferences[0]).toMatchObject({ kind: 'Deployment', name: 'web', controller: true, blockOwnerDeletion: true });
+    expect(rss[0]!.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Deployment', name: 'web', controller: true, blockOwnerDeletion: true });
   });
 
   it('rolls 10 replicas with maxSurge 2 / maxUnavailable 1 within bounds at every watched moment', async () => {
@@ -43,7 +43,7 @@ describe('Deployment controller', () => {
     let minAvailable = Infinity;
     const abort = new AbortController();
     const list = await env.client.list<Obj>(pods, ns);
-    for (const p of list.items) seen.set(p.metadata.name, p);
+    for (const p of list.items) seen.set(p.metadata.name!, p);
     const watching = (async () => {
       for await (const ev of env.client.watch<Obj>(pods, ns, { resourceVersion: list.metadata.resourceVersion, signal: abort.signal })) {
         if (ev.type === 'DELETED') seen.delete(ev.object.metadata.name!);
@@ -102,7 +102,7 @@ describe('Deployment controller', () => {
     expect(revisionOf(d2)).toBe('5');
     const rss = await replicaSetsByRevision(env.client, ns);
     expect(rss.map(revisionOf)).toEqual(['3', '4', '5']);
-    expect(rss[2]!.metadata.annotations['deployment.kubernetes.io/revision-history']).toBe('1');
+    expect(rss[2]!.metadata.annotations?.['deployment.kubernetes.io/revision-history']).toBe('1');
   });
 
   it('pauses and resumes a rollout', async () => {

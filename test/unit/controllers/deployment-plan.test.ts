@@ -121,7 +121,7 @@ describe('revision annotations', () => {
     { name: 'current revision is kept', rsAnn: { 'deployment.kubernetes.io/revision': '4' }, next: 4, want: { 'deployment.kubernetes.io/revision': '4', 'kubernetes.io/change-cause': 'why' } },
   ])('$name', ({ rsAnn, next, want }) => {
     const dAnn = { 'kubernetes.io/change-cause': 'why', 'kubectl.kubernetes.io/last-applied-configuration': '{}', 'deployment.kubernetes.io/revision': '9' };
-    expect(newRSAnnotations(dAnn, rs('x', 1, 1, rsAnn), next)).toEqual(want);
+    expect(newRSAnnotations(dAnn, rs('x', 1, 1, rsAnn as Record<string, string>), next)).toEqual(want);
   });
 });
 
