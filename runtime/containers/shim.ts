@@ -1,0 +1,110 @@
+// The per-container shim: a detached process that runs `runc run --keep` in the foreground, so it
+// is the parent of runc and learns the exit status; it pumps stdout/stderr into the CRI log file,
+// tells its starter "started <pid>" or "failed <message>" on fd 1, records started.json and
+// exit.json (reading the OOM kill counter before the kept container and its cgroup are deleted),
+// then deletes the container. SIGUSR1 reopens the log file.
+import { spawn } from 'node:child_process';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { run } from '../exec/run.js';
+import { oomKills } from './cgroup-paths.js';
+import { EXIT_FILE, exitReason, nowNs, STARTED_FILE, writeRecord, type ExitRecord } from './exit-record.js';
+import { LogFile, streamSplitter } from './logfile.js';
+
+/** ShimConfig is written by the runtime to <stateDir>/shim.json. */
+export interface ShimConfig {
+  id: string;
+  bundle: string;
+  runcRoot: string;
+  stateDir: string;
+  logPath: string;
+  maxLogBytes: number;
+  cgroupsPath: string;
+  runc: string;
+}
+
+/** runShim runs the container to its end; resolves when everything is recorded. */
+export async function runShim(cfg: ShimConfig): Promise<void> {
+  const log = new LogFile(cfg.logPath, cfg.maxLogBytes);
+  process.on('SIGUSR1', () => log.reopen());
+  const pidFile = join(cfg.stateDir, 'pid');
+  let started = false;
+  const markStarted = async () => {
+    if (started) return true;
+    const pid = Number(await readFile(pidFile, 'utf8').catch(() => ''));
+    if (!pid) return false;
+    started = true;
+    await writeRecord(cfg.stateDir, STARTED_FILE, { pid, startedAt: nowNs(), shimPid: process.pid });
+    report(`started ${pid}`);
+    return true;
+  };
+  const watcher: FSWatcher = watch(cfg.stateDir, (_ev, name) => {
+    if (name === 'pid') void markStarted();
+  });
+  const code = await runRunc(cfg, pidFile, log);
+  watcher.close();
+  log.close();
+  if (!(await markStarted())) {
+    const message = await runcError(cfg.stateDir);
+    await writeRecord(cfg.stateDir, EXIT_FILE, record(128, 'StartError', message));
+    report(`failed ${message}`);
+  } else {
+    const oom = oomKills(cfg.cgroupsPath) > 0;
+    await writeRecord(cfg.stateDir, EXIT_FILE, record(code, exitReason(code, oom), ''));
+  }
+  await run(cfg.runc, ['--root', cfg.runcRoot, 'delete', '--force', cfg.id]);
+}
+
+function runRunc(cfg: ShimConfig, pidFile: string, log: LogFile): Promise<number> {
+  const args = ['--root', cfg.runcRoot, '--log', join(cfg.stateDir, 'runc.log'), '--log-format', 'json',
+    'run', '--keep', '--bundle', cfg.bundle, '--pid-file', pidFile, cfg.id];
+  const child = spawn(cfg.runc, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = streamSplitter('stdout');
+  const err = streamSplitter('stderr');
+  child.stdout.setEncoding('utf8').on('data', (s: string) => log.write(out, s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => log.write(err, s));
+  return new Promise((resolve) => {
+    child.on('error', () => resolve(128));
+    child.on('close', (code, signal) => {
+      log.write(out, undefined);
+      log.write(err, undefined);
+      resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15));
+    });
+  });
+}
+
+function record(exitCode: number, reason: ExitRecord['reason'], message: string): ExitRecord {
+  return { exitCode, finishedAt: nowNs(), reason, message };
+}
+
+/** runcError is the last error runc logged (its JSON log), for a start failure's message. */
+async function runcError(stateDir: string): Promise<string> {
+  const text = await readFile(join(stateDir, 'runc.log'), 'utf8').catch(() => '');
+  const errors = text.split('\n').filter(Boolean).flatMap((l) => {
+    try {
+      const e = JSON.parse(l) as { level?: string; msg?: string };
+      return e.level === 'error' && e.msg ? [e.msg] : [];
+    } catch {
+      return [];
+    }
+  });
+  return errors.at(-1) ?? 'runc run failed';
+}
+
+/** report tells the starter how the start went; the starter may be gone, which is fine. */
+function report(line: string): void {
+  try {
+    process.stdout.write(`${line}\n`);
+    process.stdout.end();
+  } catch {
+    // The runtime service stopped listening: nothing to tell.
+  }
+}
+
+/** shimMain is the entry: node shim-main.js <stateDir>/shim.json */
+export async function shimMain(configPath: string): Promise<void> {
+  process.stdout.on('error', () => undefined);
+  const cfg = JSON.parse(readFileSync(configPath, 'utf8')) as ShimConfig;
+  await runShim(cfg);
+}

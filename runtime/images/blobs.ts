@@ -1,0 +1,73 @@
+// Content-addressed blob storage: blobs/sha256/<hex>, written through a temp file and renamed
+// only after the digest matches, so a blob in the store is always the bytes its name says.
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { access, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable, Transform } from 'node:stream';
+
+/** BlobStore keeps blobs by sha256 digest under root. */
+export class BlobStore {
+  constructor(readonly root: string) {}
+
+  /** path is where the blob with digest lives (whether or not it is there). */
+  path(digest: string): string {
+    const [algo, hex] = digest.split(':');
+    if (algo !== 'sha256' || !hex || !/^[0-9a-f]{64}$/.test(hex)) throw new Error(`unsupported digest ${digest}`);
+    return join(this.root, 'blobs', 'sha256', hex);
+  }
+
+  async has(digest: string): Promise<boolean> {
+    return access(this.path(digest)).then(() => true, () => false);
+  }
+
+  async size(digest: string): Promise<number> {
+    return (await stat(this.path(digest))).size;
+  }
+
+  async read(digest: string): Promise<Buffer> {
+    return readFile(this.path(digest));
+  }
+
+  async readJson<T>(digest: string): Promise<T> {
+    return JSON.parse((await this.read(digest)).toString()) as T;
+  }
+
+  /** put stores a stream, refusing it (and keeping nothing) when its digest is not `expected`. */
+  async put(source: Readable, expected?: string): Promise<string> {
+    const dir = join(this.root, 'blobs', 'sha256');
+    await mkdir(dir, { recursive: true });
+    const tmp = join(this.root, 'blobs', `.tmp-${randomBytes(6).toString('hex')}`);
+    const hash = createHash('sha256');
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        hash.update(chunk);
+        cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, tap, createWriteStream(tmp));
+      const digest = `sha256:${hash.digest('hex')}`;
+      if (expected && digest !== expected) throw new Error(`digest mismatch: expected ${expected}, got ${digest}`);
+      await rename(tmp, this.path(digest));
+      return digest;
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  /** putFile stores a file's bytes, verified against expected when given. */
+  async putFile(file: string, expected?: string): Promise<string> {
+    return this.put(createReadStream(file), expected);
+  }
+
+  /** putBytes stores bytes and returns their digest. */
+  async putBytes(bytes: Buffer | string): Promise<string> {
+    return this.put(Readable.from([Buffer.from(bytes)]));
+  }
+
+  async remove(digest: string): Promise<void> {
+    await rm(this.path(digest), { force: true });
+  }
+}

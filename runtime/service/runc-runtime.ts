@@ -1,0 +1,188 @@
+// RuncRuntime: the RuntimeService over runc, CNI and the image store. State lives on disk under
+// root (images/, sandboxes/, containers/, runc/, cni/), so a new RuncRuntime on the same root
+// (after a restart) sees every sandbox, container, log and exit code. Every call is idempotent as
+// CRI requires: stopping a stopped container or removing a removed sandbox succeeds.
+import { rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  RuntimeError,
+  type AuthConfig, type Container, type ContainerConfig, type ContainerFilter, type ContainerStatus,
+  type ExecSyncResponse, type Image, type PodSandbox, type PodSandboxConfig, type PodSandboxFilter,
+  type PodSandboxStatus, type RuntimeService, type VersionInfo,
+} from '../api.js';
+import { prepareContainer } from '../containers/create.js';
+import { nowNs } from '../containers/exit-record.js';
+import { ContainerManager } from '../containers/manager.js';
+import { run } from '../exec/run.js';
+import { importArchive, type ImportedImage } from '../images/import.js';
+import { ImageStore } from '../images/store.js';
+import { SandboxManager } from '../sandbox/manager.js';
+import { matchLabels } from './filters.js';
+
+/** RuncRuntimeOptions configure the runtime; only root is required. */
+export interface RuncRuntimeOptions {
+  root: string;
+  runcBinary?: string;
+  cniBinDir?: string;
+  /** Pod CIDR of this node (default 10.88.0.0/16). */
+  podCidr?: string;
+  /** Linux bridge for pods (default skiff0). */
+  bridge?: string;
+  /** Parent of the per-pod cgroups the runtime names (default /skiff). */
+  cgroupRoot?: string;
+  /** Log file size that triggers rotation (default 10 MiB). */
+  maxLogBytes?: number;
+}
+
+/** RuncRuntime implements RuntimeService with real containers. Call open() first. */
+export class RuncRuntime implements RuntimeService {
+  readonly images: ImageStore;
+  readonly containers: ContainerManager;
+  readonly sandboxes: SandboxManager;
+
+  constructor(readonly opts: RuncRuntimeOptions) {
+    this.images = new ImageStore(join(opts.root, 'images'));
+    this.containers = new ContainerManager({ root: opts.root, runcBinary: opts.runcBinary ?? 'runc', maxLogBytes: opts.maxLogBytes ?? 10 << 20 });
+    this.sandboxes = new SandboxManager({
+      root: opts.root,
+      cniBinDir: opts.cniBinDir ?? '/usr/lib/cni',
+      network: { podCidr: opts.podCidr ?? '10.88.0.0/16', bridge: opts.bridge ?? 'skiff0', networkName: 'skiff' },
+      cgroupRoot: opts.cgroupRoot ?? '/skiff',
+    });
+  }
+
+  /** open loads the state on disk. */
+  async open(): Promise<this> {
+    await mkdir(this.opts.root, { recursive: true });
+    await this.containers.open();
+    await this.sandboxes.open();
+    return this;
+  }
+
+  async version(): Promise<VersionInfo> {
+    const res = await run(this.containers.runc.binary, ['--version']);
+    const m = /runc version (\S+)/.exec(res.stdout.toString());
+    return { version: '0.1.0', runtimeName: 'skiff-runc', runtimeVersion: m?.[1] ?? 'unknown', runtimeApiVersion: 'v1' };
+  }
+
+  async runPodSandbox(config: PodSandboxConfig): Promise<string> {
+    return this.sandboxes.run(config);
+  }
+
+  /** stopPodSandbox kills the pod's containers and releases its network; repeatable. */
+  async stopPodSandbox(id: string): Promise<void> {
+    if (!this.sandboxes.find(id)) return;
+    for (const c of this.containersOf(id)) await this.containers.stop(c.id, 0);
+    await this.sandboxes.stopNetwork(id);
+  }
+
+  /** removePodSandbox removes the pod's containers and everything the sandbox made; repeatable. */
+  async removePodSandbox(id: string): Promise<void> {
+    if (!this.sandboxes.find(id)) return;
+    for (const c of this.containersOf(id)) await this.containers.remove(c.id);
+    await this.sandboxes.remove(id);
+  }
+
+  async podSandboxStatus(id: string): Promise<PodSandboxStatus> {
+    const s = this.sandboxes.get(id);
+    return {
+      id, metadata: s.config.metadata, state: s.state, createdAt: s.createdAt,
+      network: { ip: s.ip, additionalIps: [] }, labels: s.config.labels, annotations: s.config.annotations,
+    };
+  }
+
+  async listPodSandbox(filter: PodSandboxFilter = {}): Promise<PodSandbox[]> {
+    return this.sandboxes.all()
+      .filter((s) => (!filter.id || s.id === filter.id) && (!filter.state || s.state === filter.state))
+      .filter((s) => matchLabels(s.config.labels, filter.labelSelector))
+      .map((s) => ({ id: s.id, metadata: s.config.metadata, state: s.state, createdAt: s.createdAt, labels: s.config.labels, annotations: s.config.annotations }));
+  }
+
+  async createContainer(podSandboxId: string, config: ContainerConfig, sandboxConfig: PodSandboxConfig): Promise<string> {
+    const sandbox = this.sandboxes.get(podSandboxId);
+    if (sandbox.state !== 'SANDBOX_READY') throw new RuntimeError('FAILED_PRECONDITION', `pod sandbox ${podSandboxId} is not ready`);
+    const id = this.containers.newId();
+    const dir = this.containers.dir(id);
+    await mkdir(dir, { recursive: true });
+    try {
+      const rec = await prepareContainer(dir, id, this.images, sandbox, this.sandboxes.dir(podSandboxId), config, sandboxConfig);
+      await this.containers.add(id, rec, nowNs());
+      return id;
+    } catch (err) {
+      await run('umount', [join(dir, 'rootfs')]);
+      await rm(dir, { recursive: true, force: true });
+      if (err instanceof RuntimeError) throw err;
+      throw new RuntimeError('INTERNAL', `creating container: ${(err as Error).message}`);
+    }
+  }
+
+  startContainer(id: string): Promise<void> {
+    return this.containers.start(id);
+  }
+
+  stopContainer(id: string, timeoutSeconds: number): Promise<void> {
+    if (!this.containers.find(id)) return Promise.resolve();
+    return this.containers.stop(id, timeoutSeconds);
+  }
+
+  removeContainer(id: string): Promise<void> {
+    return this.containers.remove(id);
+  }
+
+  async listContainers(filter: ContainerFilter = {}): Promise<Container[]> {
+    const out: Container[] = [];
+    for (const c of this.containers.all()) {
+      if ((filter.id && c.id !== filter.id) || (filter.podSandboxId && c.podSandboxId !== filter.podSandboxId)) continue;
+      if (!matchLabels(c.config.labels, filter.labelSelector)) continue;
+      const state = await this.containers.state(c.id);
+      if (filter.state && state !== filter.state) continue;
+      out.push({
+        id: c.id, podSandboxId: c.podSandboxId, metadata: c.config.metadata, image: c.config.image, imageRef: c.imageRef,
+        state, createdAt: c.createdAt, labels: c.config.labels, annotations: c.config.annotations,
+      });
+    }
+    return out;
+  }
+
+  containerStatus(id: string): Promise<ContainerStatus> {
+    return this.containers.status(id);
+  }
+
+  execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResponse> {
+    return this.containers.exec(id, cmd, timeoutSeconds);
+  }
+
+  reopenContainerLog(id: string): Promise<void> {
+    return this.containers.reopenLog(id);
+  }
+
+  /** pullImage: registry pulls are not implemented yet; an image already in the store is returned. */
+  async pullImage(image: string, _auth?: AuthConfig): Promise<string> {
+    const img = await this.images.resolve(image);
+    if (img) return img.id;
+    throw new RuntimeError('UNAVAILABLE', `pulling ${image}: registry pulls are not implemented; import the image`);
+  }
+
+  async listImages(): Promise<Image[]> {
+    return Promise.all((await this.images.list()).map((i) => this.images.toApiImage(i)));
+  }
+
+  async imageStatus(image: string): Promise<Image | undefined> {
+    const img = await this.images.resolve(image);
+    return img ? this.images.toApiImage(img) : undefined;
+  }
+
+  async removeImage(image: string): Promise<void> {
+    await this.images.remove(image);
+  }
+
+  /** importImage loads an OCI layout or docker save archive (`skiff images import FILE`). */
+  importImage(file: string, name?: string): Promise<ImportedImage[]> {
+    return importArchive(this.images, file, name);
+  }
+
+  private containersOf(sandboxId: string) {
+    return this.containers.all().filter((c) => c.podSandboxId === sandboxId);
+  }
+}
