@@ -132,9 +132,13 @@ function keepClusterIP(out: KubeObject, cur: KubeObject): void {
   if (!spec.clusterIP && old.clusterIP) out.spec = { ...spec, clusterIP: old.clusterIP, clusterIPs: old.clusterIPs };
 }
 
-/** A /status update: only status (and not labels) moves; the rest stays as stored. */
+/**
+ * A /status update: status and annotations move (controllers record revisions there, as
+ * upstream's status strategies allow); spec, labels and the rest stay as stored.
+ */
 export function prepareForStatusUpdate(next: KubeObject, cur: KubeObject): KubeObject {
-  const out: KubeObject = { ...cur };
+  const out: KubeObject = { ...cur, metadata: { ...cur.metadata } };
+  setOrDelete(out.metadata, 'annotations', next.metadata?.annotations);
   setOrDelete(out, 'status', next.status);
   return out;
 }

@@ -2,7 +2,8 @@
 // controller-manager, runtime and agent. Kept apart from the kubectl-like verbs.
 import { InvalidArgumentError, type Command } from 'commander';
 import { skiffHome } from '../client/kubeconfig.js';
-import { runServer } from './server-command.js';
+import { runServer, startControlPlane } from './server-command.js';
+import { RestClient } from '../client/rest.js';
 
 export function portNumber(v: string): number {
   const n = Number(v);
@@ -22,6 +23,7 @@ export function registerComponentCommands(program: Command): void {
     .option('--etcd-client-port <port>', 'client port of the etcd this starts', portNumber, 12379)
     .option('--etcd-peer-port <port>', 'peer port of the etcd this starts', portNumber, 12380)
     .option('--service-cidr <cidr>', 'range Service cluster IPs come from', '10.96.0.0/12')
+    .option('--disable <components>', 'comma-separated components not to run: scheduler, controller-manager', '')
     .action(async (o) => {
       await runServer({
         home: o.home,
@@ -32,6 +34,25 @@ export function registerComponentCommands(program: Command): void {
         etcdClientPort: o.etcdClientPort,
         etcdPeerPort: o.etcdPeerPort,
         serviceCidr: o.serviceCidr,
+        components: ['scheduler', 'controller-manager'].filter((c) => !String(o.disable).split(',').includes(c)),
       });
     });
+
+  for (const [name, description] of [
+    ['scheduler', 'run the scheduler alone, against the API server in the kubeconfig'],
+    ['controller-manager', 'run the controllers alone, against the API server in the kubeconfig'],
+  ] as const) {
+    program
+      .command(name)
+      .description(description)
+      .option('--kubeconfig <path>', 'kubeconfig to reach the API server (default $KUBECONFIG or $SKIFF_HOME/kubeconfig)')
+      .action(async (o) => {
+        const client = RestClient.fromKubeconfig(o.kubeconfig, `skiff-${name}`);
+        const running = await startControlPlane(client, [name]);
+        console.log(`${new Date().toISOString()} skiff ${name}: running against ${client.server}`);
+        const stop = () => void running.stop().then(() => process.exit(0));
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+  }
 }

@@ -6,6 +6,10 @@ import { startEtcd, type EtcdProcess } from '../apiserver/storage/etcd-process.j
 import { startApiServer, type ApiServer } from '../apiserver/server.js';
 import { ensureAdminToken, ensureEncryptionKey, ensurePki } from '../apiserver/pki.js';
 import { writeKubeconfig } from './kubeconfig-write.js';
+import { hostname } from 'node:os';
+import { RestClient } from '../client/rest.js';
+import { startScheduler } from '../scheduler/index.js';
+import { startControllerManager } from '../controllers/manager.js';
 
 export interface ServerOptions {
   home: string;
@@ -16,6 +20,20 @@ export interface ServerOptions {
   etcdPeerPort: number;
   serviceCidr: string;
   advertiseAddress: string;
+  /** Which of scheduler and controller-manager to run beside the API server. */
+  components: string[];
+}
+
+/** Starts the scheduler and the controller-manager, each electing a leader on its Lease. */
+export async function startControlPlane(client: RestClient, names: string[]) {
+  const identity = `${hostname()}_${process.pid}`;
+  const running: { stop(): Promise<void> }[] = [];
+  if (names.includes('scheduler')) running.push(await startScheduler({ client, leaderElection: true, identity }));
+  if (names.includes('controller-manager')) running.push(await startControllerManager({ client, leaderElection: true, identity }));
+  return {
+    names,
+    stop: async () => void (await Promise.all(running.map((r) => r.stop()))),
+  };
 }
 
 export async function runServer(o: ServerOptions): Promise<void> {
@@ -49,10 +67,16 @@ export async function runServer(o: ServerOptions): Promise<void> {
   }
   const server = `https://${o.advertiseAddress}:${o.port}`;
   writeKubeconfig(join(o.home, 'kubeconfig'), { server, caCert: pki.caCert, token });
+  // The other control-plane components talk to the API server over HTTPS like any client.
+  const client = new RestClient({ server: `https://127.0.0.1:${o.port}`, ca: pki.caCert, token, userAgent: 'skiff-server' });
+  const components = await startControlPlane(client, o.components);
   writeFileSync(join(o.home, 'server.pid'), `${process.pid}\n`);
   log(`API server listening on ${server}; admin kubeconfig in ${join(o.home, 'kubeconfig')}`);
+  log(`running: apiserver${components.names.map((n) => `, ${n}`).join('')}`);
   const stop = async (signal: string) => {
     log(`${signal}: stopping`);
+    await components.stop().catch(() => {});
+    client.close();
     await api.stop().catch(() => {});
     await etcd?.stop();
     rmSync(join(o.home, 'server.pid'), { force: true });
