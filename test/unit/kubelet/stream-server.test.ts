@@ -5,8 +5,17 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { handleStreamUpgrade, type ExecRequest, type StreamBackend } from '../../../kubelet/stream-server/index.js';
-import { execVersion, negotiate, offeredProtocols, EXEC_PROTOCOLS } from '../../../kubelet/stream-server/protocols.js';
+import {
+  handleStreamUpgrade,
+  type ExecRequest,
+  type StreamBackend,
+} from '../../../kubelet/stream-server/index.js';
+import {
+  execVersion,
+  negotiate,
+  offeredProtocols,
+  EXEC_PROTOCOLS,
+} from '../../../kubelet/stream-server/protocols.js';
 import { parsePort } from '../../../kubelet/stream-server/port-forward.js';
 import { parseStreamRequest } from '../../../kubelet/stream-server/request.js';
 import { parseResize, readResizes } from '../../../kubelet/stream-server/resize.js';
@@ -23,15 +32,31 @@ describe('parseStreamRequest', () => {
   });
 
   it('parses exec with repeated commands and flags', () => {
-    expect(parseStreamRequest('/exec/ns/p1/c?command=sh&command=-c&command=echo%20hi&stdin=true&stdout=1&stderr=true')).toEqual({
+    expect(
+      parseStreamRequest(
+        '/exec/ns/p1/c?command=sh&command=-c&command=echo%20hi&stdin=true&stdout=1&stderr=true',
+      ),
+    ).toEqual({
       kind: 'exec',
-      exec: { namespace: 'ns', pod: 'p1', container: 'c', command: ['sh', '-c', 'echo hi'], stdin: true, stdout: true, stderr: true, tty: false },
+      exec: {
+        namespace: 'ns',
+        pod: 'p1',
+        container: 'c',
+        command: ['sh', '-c', 'echo hi'],
+        stdin: true,
+        stdout: true,
+        stderr: true,
+        tty: false,
+      },
     });
   });
 
   it('accepts the uid segment and drops stderr under a tty, like the kubelet', () => {
     const parsed = parseStreamRequest('/attach/ns/p1/uid-1/c?stdout=true&stderr=true&tty=true');
-    expect(parsed).toMatchObject({ kind: 'attach', exec: { container: 'c', command: [], stderr: false, tty: true } });
+    expect(parsed).toMatchObject({
+      kind: 'attach',
+      exec: { container: 'c', command: [], stderr: false, tty: true },
+    });
   });
 
   it.each([
@@ -40,20 +65,38 @@ describe('parseStreamRequest', () => {
     ['/exec/ns/p1/c?command=ls', 400, 'BadRequest'],
     ['/portForward/ns', 404, 'NotFound'],
   ])('%s is refused with a Status', (url, code, reason) => {
-    expect(parseStreamRequest(url)).toMatchObject({ error: { kind: 'Status', status: 'Failure', code, reason } });
+    expect(parseStreamRequest(url)).toMatchObject({
+      error: { kind: 'Status', status: 'Failure', code, reason },
+    });
   });
 
   it('parses port-forward with and without uid', () => {
-    expect(parseStreamRequest('/portForward/ns/p1')).toEqual({ kind: 'portForward', namespace: 'ns', pod: 'p1' });
-    expect(parseStreamRequest('/portForward/ns/p1/uid')).toEqual({ kind: 'portForward', namespace: 'ns', pod: 'p1' });
+    expect(parseStreamRequest('/portForward/ns/p1')).toEqual({
+      kind: 'portForward',
+      namespace: 'ns',
+      pod: 'p1',
+    });
+    expect(parseStreamRequest('/portForward/ns/p1/uid')).toEqual({
+      kind: 'portForward',
+      namespace: 'ns',
+      pod: 'p1',
+    });
   });
 });
 
 describe('protocol negotiation', () => {
   it.each([
-    { name: 'kubectl 1.27 SPDY', header: 'v4.channel.k8s.io, v3.channel.k8s.io, v2.channel.k8s.io, channel.k8s.io', want: 'v4.channel.k8s.io' },
+    {
+      name: 'kubectl 1.27 SPDY',
+      header: 'v4.channel.k8s.io, v3.channel.k8s.io, v2.channel.k8s.io, channel.k8s.io',
+      want: 'v4.channel.k8s.io',
+    },
     { name: 'kubectl 1.29 SPDY', header: 'v5.channel.k8s.io, v4.channel.k8s.io', want: 'v5.channel.k8s.io' },
-    { name: 'server preference wins', header: ['v2.channel.k8s.io', 'v4.channel.k8s.io'], want: 'v4.channel.k8s.io' },
+    {
+      name: 'server preference wins',
+      header: ['v2.channel.k8s.io', 'v4.channel.k8s.io'],
+      want: 'v4.channel.k8s.io',
+    },
     { name: 'v1 only', header: 'channel.k8s.io', want: undefined },
     { name: 'nothing offered', header: undefined, want: undefined },
   ])('$name', ({ header, want }) => {
@@ -72,7 +115,10 @@ describe('encodeStatus', () => {
       reason: 'NonZeroExitCode',
       details: { causes: [{ reason: 'ExitCode', message: '3' }] },
     });
-    expect(JSON.parse(encodeStatus(4, successStatus())!.toString())).toEqual({ metadata: {}, status: 'Success' });
+    expect(JSON.parse(encodeStatus(4, successStatus())!.toString())).toEqual({
+      metadata: {},
+      status: 'Success',
+    });
   });
 
   it('writes only failure text before v4', () => {
@@ -83,12 +129,30 @@ describe('encodeStatus', () => {
 
 describe('expectedStreams', () => {
   const req = (over: Partial<ExecRequest>): ExecRequest => ({
-    namespace: 'ns', pod: 'p', container: 'c', command: ['sh'], stdin: false, stdout: true, stderr: true, tty: false, ...over,
+    namespace: 'ns',
+    pod: 'p',
+    container: 'c',
+    command: ['sh'],
+    stdin: false,
+    stdout: true,
+    stderr: true,
+    tty: false,
+    ...over,
   });
   it.each([
     { name: 'plain exec', r: req({}), version: 4, want: ['error', 'stdout', 'stderr'] },
-    { name: 'interactive tty (stderr merged)', r: req({ stdin: true, stderr: false, tty: true }), version: 4, want: ['error', 'stdin', 'stdout', 'resize'] },
-    { name: 'tty on v2 has no resize', r: req({ stderr: false, tty: true }), version: 2, want: ['error', 'stdout'] },
+    {
+      name: 'interactive tty (stderr merged)',
+      r: req({ stdin: true, stderr: false, tty: true }),
+      version: 4,
+      want: ['error', 'stdin', 'stdout', 'resize'],
+    },
+    {
+      name: 'tty on v2 has no resize',
+      r: req({ stderr: false, tty: true }),
+      version: 2,
+      want: ['error', 'stdout'],
+    },
   ])('$name', ({ r, version, want }) => {
     expect(expectedStreams(r, version)).toEqual(want);
   });
@@ -108,13 +172,20 @@ describe('resize and ports', () => {
     stream.write('{"Width":1,"Height":2}\n{"Wid');
     stream.end('th":3,"Height":4}\n');
     await once(stream, 'end');
-    expect(sizes).toEqual([{ width: 1, height: 2 }, { width: 3, height: 4 }]);
+    expect(sizes).toEqual([
+      { width: 1, height: 2 },
+      { width: 3, height: 4 },
+    ]);
   });
 
-  it.each([['80', 80], ['65535', 65535], ['0', undefined], ['65536', undefined], ['8o', undefined], [undefined, undefined]])(
-    'parsePort(%s)',
-    (value, want) => expect(parsePort(value)).toBe(want),
-  );
+  it.each([
+    ['80', 80],
+    ['65535', 65535],
+    ['0', undefined],
+    ['65536', undefined],
+    ['8o', undefined],
+    [undefined, undefined],
+  ])('parsePort(%s)', (value, want) => expect(parsePort(value)).toBe(want));
 });
 
 describe('spdy-transport parser override', () => {
@@ -122,11 +193,20 @@ describe('spdy-transport parser override', () => {
   interface TestParser {
     version: number;
     parseKVs(body: unknown, cb: (err: Error | null, headers?: Record<string, string>) => void): void;
-    onSynHeadFrame(type: number, flags: number, body: unknown, cb: (err: Error | null, frame?: Frame) => void): void;
+    onSynHeadFrame(
+      type: number,
+      flags: number,
+      body: unknown,
+      cb: (err: Error | null, frame?: Frame) => void,
+    ): void;
   }
   const require = createRequire(import.meta.url);
-  const spdy = require('spdy-transport') as { protocol: { spdy: { parser: { create(o: object): TestParser } } } };
-  const OffsetBuffer = require(require.resolve('obuf', { paths: [require.resolve('spdy-transport')] })) as new () => {
+  const spdy = require('spdy-transport') as {
+    protocol: { spdy: { parser: { create(o: object): TestParser } } };
+  };
+  const OffsetBuffer = require(
+    require.resolve('obuf', { paths: [require.resolve('spdy-transport')] }),
+  ) as new () => {
     push(b: Buffer): void;
   };
 
@@ -209,7 +289,10 @@ describe('WebSocket exec', () => {
     const { protocol, out } = await session('/exec/ns/p1/c?command=upcat&stdin=true&stdout=true', 'abc');
     expect(protocol).toBe('v5.channel.k8s.io');
     expect(out[1]).toBe('ABC');
-    expect(JSON.parse(out[3]!)).toMatchObject({ reason: 'NonZeroExitCode', details: { causes: [{ message: '3' }] } });
+    expect(JSON.parse(out[3]!)).toMatchObject({
+      reason: 'NonZeroExitCode',
+      details: { causes: [{ message: '3' }] },
+    });
     expect(started.at(-1)).toMatchObject({ namespace: 'ns', pod: 'p1', container: 'c', command: ['upcat'] });
   });
 
@@ -220,11 +303,20 @@ describe('WebSocket exec', () => {
 
   it('reports a backend failure as a Failure status', async () => {
     const { out } = await session('/exec/ns/p1/c?command=fail&stdin=true', '');
-    expect(JSON.parse(out[3]!)).toMatchObject({ status: 'Failure', reason: 'InternalError', message: 'no such container' });
+    expect(JSON.parse(out[3]!)).toMatchObject({
+      status: 'Failure',
+      reason: 'InternalError',
+      message: 'no such container',
+    });
   });
 
   it.each([
-    { name: 'no acceptable subprotocol', path: '/exec/ns/p1/c?command=x&stdout=true', protocols: ['base64.channel.k8s.io'], code: 403 },
+    {
+      name: 'no acceptable subprotocol',
+      path: '/exec/ns/p1/c?command=x&stdout=true',
+      protocols: ['base64.channel.k8s.io'],
+      code: 403,
+    },
     { name: 'malformed path', path: '/exec/ns', protocols: ['v5.channel.k8s.io'], code: 404 },
   ])('rejects $name with a non-101 Status', async ({ path, protocols, code }) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, protocols);
