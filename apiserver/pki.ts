@@ -41,7 +41,12 @@ export function ensurePki(dir: string, hosts: string[] = []): Pki {
 
 /** The admin bearer token, made once. */
 export function ensureAdminToken(dir: string): string {
-  const file = join(dir, 'admin.token');
+  return ensureToken(dir, 'admin.token');
+}
+
+/** A random bearer token kept in dir/name, made once (admin, the API server's token for node agents). */
+export function ensureToken(dir: string, name: string): string {
+  const file = join(dir, name);
   if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString('hex') + '\n', { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
 }

@@ -4,6 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { skiffHome } from '../client/kubeconfig.js';
 import { runServer, startControlPlane } from './server-command.js';
 import { RestClient } from '../client/rest.js';
+import { parseLabels, runAgent } from './agent-command.js';
 
 export function portNumber(v: string): number {
   const n = Number(v);
@@ -36,6 +37,26 @@ export function registerComponentCommands(program: Command): void {
         serviceCidr: o.serviceCidr,
         components: ['scheduler', 'controller-manager'].filter((c) => !String(o.disable).split(',').includes(c)),
       });
+    });
+
+  program
+    .command('agent')
+    .description('run the node agent for this machine (or --hollow N fake nodes)')
+    .option('--home <dir>', 'state directory ($SKIFF_HOME)', skiffHome())
+    .option('--kubeconfig <path>', 'kubeconfig to reach the API server')
+    .option('--server <url>', 'API server URL (with --token and --ca-file instead of a kubeconfig)')
+    .option('--token <token>', 'bearer token for the API server')
+    .option('--ca-file <path>', "the cluster CA's certificate")
+    .option('--node-name <name>', 'name of this node (default: the hostname)')
+    .option('--node-ip <ip>', 'address other nodes and the API server reach this node at')
+    .option('--node-labels <k=v,...>', 'extra labels for the Node', '')
+    .option('--log-server-port <port>', 'port of the log and exec server', portNumber, 10250)
+    .option('--hollow <n>', 'run N hollow nodes with the fake runtime instead', (v) => Number(v))
+    .action(async (o) => {
+      const agent = await runAgent({ ...o, nodeLabels: parseLabels(o.nodeLabels) });
+      const stop = () => void agent.stop().then(() => process.exit(0));
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
     });
 
   for (const [name, description] of [

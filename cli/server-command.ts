@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { writeFileSync, rmSync } from 'node:fs';
 import { startEtcd, type EtcdProcess } from '../apiserver/storage/etcd-process.js';
 import { startApiServer, type ApiServer } from '../apiserver/server.js';
-import { ensureAdminToken, ensureEncryptionKey, ensurePki } from '../apiserver/pki.js';
+import { ensureAdminToken, ensureEncryptionKey, ensurePki, ensureToken } from '../apiserver/pki.js';
 import { writeKubeconfig } from './kubeconfig-write.js';
 import { hostname } from 'node:os';
 import { RestClient } from '../client/rest.js';
 import { startScheduler } from '../scheduler/index.js';
 import { startControllerManager } from '../controllers/manager.js';
+
+export const KUBELET_CLIENT_TOKEN = 'kubelet-client.token';
 
 export interface ServerOptions {
   home: string;
@@ -60,6 +62,8 @@ export async function runServer(o: ServerOptions): Promise<void> {
       tokens: new Map([[token, { name: 'admin', groups: ['system:masters'] }]]),
       serviceCidr: o.serviceCidr,
       encryption: ensureEncryptionKey(join(o.home, 'pki')),
+      // What node agents' log and exec endpoints accept from the API server.
+      kubelet: { token: ensureToken(join(o.home, 'pki'), KUBELET_CLIENT_TOKEN) },
     });
   } catch (err) {
     await etcd?.stop();
