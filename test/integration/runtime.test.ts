@@ -12,7 +12,9 @@ import { cgroupExists, removeCgroup } from '../../runtime/containers/cgroup-remo
 import { EXIT_FILE } from '../../runtime/containers/exit-record.js';
 import { waitForFile } from '../../runtime/containers/wait-file.js';
 import { netnsPath } from '../../runtime/sandbox/namespaces.js';
+import { connectRuntime } from '../../runtime/service/client.js';
 import { RuncRuntime } from '../../runtime/service/runc-runtime.js';
+import { startRuntimeService } from '../../runtime/service/server.js';
 
 const isRoot = process.getuid?.() === 0;
 const hasRunc = existsSync('/usr/sbin/runc') || existsSync('/usr/bin/runc');
@@ -148,15 +150,31 @@ describe.skipIf(skip)('runc runtime (skipped unless root with runc installed)', 
     expect(lines.slice(0, 3)).toEqual(['1000', '3000', 'readonly']);
   });
 
-  it('keeps containers, logs and exit codes across a restart of the runtime', async () => {
-    const { id: done } = await runToExit(pod, podCfg, ctr('before', 'demo/tools:v1', ['sh', '-c', 'echo kept; exit 7']));
-    const running = await rt.createContainer(pod, ctr('longrun', 'demo/tools:v1', ['sleep', '1000']), podCfg);
-    await rt.startContainer(running);
-    rt = await new RuncRuntime(rt.opts).open();
-    expect(await rt.containerStatus(done)).toMatchObject({ exitCode: 7, reason: 'Error', state: 'CONTAINER_EXITED' });
-    expect(readFileSync((await rt.containerStatus(done)).logPath, 'utf8')).toContain('stdout F kept');
-    expect((await rt.containerStatus(running)).state).toBe('CONTAINER_RUNNING');
-    expect((await rt.execSync(running, ['echo', 'alive'], 5)).stdout.toString()).toBe('alive\n');
+  it('keeps containers, logs and exit codes across a restart of the runtime service (over gRPC)', async () => {
+    const socketPath = join(root, 'runtime.sock');
+    let svc = await startRuntimeService({ ...rt.opts, socketPath });
+    let client = connectRuntime(socketPath);
+    try {
+      const done = await client.createContainer(pod, ctr('before', 'demo/tools:v1', ['sh', '-c', 'echo kept; exit 7']), podCfg);
+      await client.startContainer(done);
+      expect(await waitForFile(rt.containers.dir(done), EXIT_FILE, 20_000)).toBe(true);
+      const running = await client.createContainer(pod, ctr('longrun', 'demo/tools:v1', ['sleep', '1000']), podCfg);
+      await client.startContainer(running);
+      client.close();
+      await svc.stop();
+      svc = await startRuntimeService({ ...rt.opts, socketPath });
+      client = connectRuntime(socketPath);
+      const st = await client.containerStatus(done);
+      expect(st).toMatchObject({ exitCode: 7, reason: 'Error', state: 'CONTAINER_EXITED' });
+      expect(readFileSync(st.logPath, 'utf8')).toContain('stdout F kept');
+      expect((await client.containerStatus(running)).state).toBe('CONTAINER_RUNNING');
+      const exec = await client.execSync(running, ['echo', 'alive'], 5);
+      expect(Buffer.from(exec.stdout).toString()).toBe('alive\n');
+    } finally {
+      client.close();
+      await svc.stop();
+    }
+    rt = await new RuncRuntime(rt.opts).open(); // the in-process view, for the tests after this one
   });
 
   it('leaves nothing behind after the sandbox is removed', async () => {
