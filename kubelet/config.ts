@@ -7,6 +7,7 @@ import type { RuntimeService } from '../runtime/api.js';
 import type { BackoffSettings } from './backoff.js';
 import type { Prober } from './prober.js';
 import type { PressureCheck } from './node-status.js';
+import type { StreamBackend } from './stream-server/index.js';
 
 /** AgentConfig configures one node agent. */
 export interface AgentConfig {
@@ -44,7 +45,7 @@ export interface AgentConfig {
   /** Sandbox log directories live under logDir (default /var/log/pods). */
   logDir?: string;
   /** Log server; omitted → no log server. */
-  logServer?: { port: number; host?: string; tls?: { cert: string; key: string }; token?: string };
+  logServer?: { port: number; host?: string; tls?: { cert: string; key: string }; token?: string; streams?: StreamBackend };
   /** Node condition checks; default reads the host. */
   pressure?: PressureCheck;
   /** Probe runner; default runs real exec/http/tcp probes through the runtime. */

@@ -9,6 +9,8 @@ import { createServer as createHttps } from 'node:https';
 import type { Pod } from '../api/types/pod.js';
 import type { RuntimeService } from '../runtime/api.js';
 import { formatRecord, parseCriLine, selectLogs, type LogOptions } from './cri-log.js';
+import type { Duplex } from 'node:stream';
+import { failureStatus, handleStreamUpgrade, rejectUpgrade, type StreamBackend } from './stream-server/index.js';
 import { LABEL_CONTAINER_NAME, LABEL_CONTAINER_TYPE, LABEL_POD_UID } from './labels.js';
 
 /** LogServerOptions configure the log server. */
@@ -21,6 +23,8 @@ export interface LogServerOptions {
   lookup(namespace: string, name: string): Pod | undefined;
   /** Follow polling interval (default 250 ms). */
   pollMs?: number;
+  /** exec/attach/portForward upgrades (kubectl exec, port-forward) are served when given. */
+  streams?: StreamBackend;
 }
 
 /** LogServer is a listening log server. */
@@ -35,6 +39,7 @@ export async function startLogServer(o: LogServerOptions): Promise<LogServer> {
     handle(o, req, res).catch((err: Error) => fail(res, 500, err.message));
   };
   const server: Server = o.tls ? createHttps({ cert: o.tls.cert, key: o.tls.key }, handler) : createHttp(handler);
+  if (o.streams) server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(o, req, socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host ?? '0.0.0.0', () => resolve());
@@ -47,6 +52,15 @@ export async function startLogServer(o: LogServerOptions): Promise<LogServer> {
       server.close(() => resolve());
     }),
   };
+}
+
+/** Streaming sessions need the same token as logs; anything else is refused with a Status. */
+function upgrade(o: LogServerOptions, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  socket.on('error', () => socket.destroy());
+  if (o.token && req.headers.authorization !== `Bearer ${o.token}`) {
+    return rejectUpgrade(socket, failureStatus(401, 'Unauthorized', 'Unauthorized'));
+  }
+  if (!handleStreamUpgrade(req, socket, head, o.streams!)) rejectUpgrade(socket, failureStatus(404, 'NotFound', 'not found'));
 }
 
 function fail(res: ServerResponse, code: number, message: string): void {
