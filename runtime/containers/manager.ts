@@ -18,6 +18,8 @@ export interface ContainerManagerOptions {
   root: string;
   runcBinary: string;
   maxLogBytes: number;
+  /** node arguments that run the shim (default: shimCommand()). */
+  shimCommand?: string[];
 }
 
 /** NewContainer is what createContainer hands to add(): the bundle is written by the caller. */
@@ -82,7 +84,7 @@ export class ContainerManager {
       await launchShim({
         id, bundle: join(this.dir(id), 'bundle'), runcRoot: this.runc.root, stateDir: this.dir(id),
         logPath: rec.logPath, maxLogBytes: this.opts.maxLogBytes, cgroupsPath: rec.cgroupsPath, runc: this.runc.binary,
-      });
+      }, this.opts.shimCommand);
     } catch (err) {
       throw new RuntimeError('INTERNAL', `starting container ${id}: ${(err as Error).message}`);
     }

@@ -17,11 +17,11 @@ export function shimCommand(): string[] {
 }
 
 /** launchShim starts the shim; resolves with the started pid, rejects with runc's error. */
-export async function launchShim(cfg: ShimConfig): Promise<number> {
+export async function launchShim(cfg: ShimConfig, command: string[] = shimCommand()): Promise<number> {
   const configPath = join(cfg.stateDir, 'shim.json');
   await writeFile(configPath, JSON.stringify(cfg));
   const errFd = openSync(join(cfg.stateDir, 'shim.log'), 'a');
-  const child = spawn(process.execPath, [...shimCommand(), configPath], {
+  const child = spawn(process.execPath, [...command, configPath], {
     detached: true,
     stdio: ['ignore', 'pipe', errFd],
   });

@@ -2,8 +2,7 @@
 // root (images/, sandboxes/, containers/, runc/, cni/), so a new RuncRuntime on the same root
 // (after a restart) sees every sandbox, container, log and exit code. Every call is idempotent as
 // CRI requires: stopping a stopped container or removing a removed sandbox succeeds.
-import { rm } from 'node:fs/promises';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   RuntimeError,
@@ -33,6 +32,8 @@ export interface RuncRuntimeOptions {
   cgroupRoot?: string;
   /** Log file size that triggers rotation (default 10 MiB). */
   maxLogBytes?: number;
+  /** node arguments that run the shim; default the compiled shim-main.js, or tsx from source. */
+  shimCommand?: string[];
 }
 
 /** RuncRuntime implements RuntimeService with real containers. Call open() first. */
@@ -43,7 +44,9 @@ export class RuncRuntime implements RuntimeService {
 
   constructor(readonly opts: RuncRuntimeOptions) {
     this.images = new ImageStore(join(opts.root, 'images'));
-    this.containers = new ContainerManager({ root: opts.root, runcBinary: opts.runcBinary ?? 'runc', maxLogBytes: opts.maxLogBytes ?? 10 << 20 });
+    this.containers = new ContainerManager({
+      root: opts.root, runcBinary: opts.runcBinary ?? 'runc', maxLogBytes: opts.maxLogBytes ?? 10 << 20, shimCommand: opts.shimCommand,
+    });
     this.sandboxes = new SandboxManager({
       root: opts.root,
       cniBinDir: opts.cniBinDir ?? '/usr/lib/cni',
