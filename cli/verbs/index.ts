@@ -2,15 +2,38 @@
 
 import type { Command } from 'commander';
 import { registerApply } from './apply.js';
+import { registerConfig } from './config.js';
+import { registerCordon } from './cordon.js';
+import { registerCreateGenerators } from './create-generic.js';
 import { registerCreate, registerReplace } from './create-replace.js';
 import { registerDelete } from './delete.js';
+import { registerDescribe } from './describe.js';
+import { registerDrain } from './drain.js';
 import { registerGet } from './get.js';
+import { registerInfo } from './info.js';
+import { registerLabel } from './label.js';
+import { registerLogs } from './logs.js';
+import { registerRollout } from './rollout.js';
+import { registerScale } from './scale.js';
+import { registerSet } from './set-image.js';
+import { registerWait } from './wait.js';
 
 /** registerVerbCommands adds the kubectl-like verbs to program. */
 export function registerVerbCommands(program: Command): void {
   registerGet(program);
+  registerDescribe(program);
   registerApply(program);
-  registerCreate(program);
+  registerCreateGenerators(registerCreate(program));
   registerReplace(program);
   registerDelete(program);
+  registerScale(program);
+  registerSet(program);
+  registerLabel(program);
+  registerRollout(program);
+  registerLogs(program);
+  registerCordon(program);
+  registerDrain(program);
+  registerWait(program);
+  registerInfo(program);
+  registerConfig(program);
 }

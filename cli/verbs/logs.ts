@@ -1,0 +1,90 @@
+// skiff logs: GET pods/NAME/log with kubectl's query parameters; TYPE/NAME resolves a pod through
+// the owner's selector. Followed logs stream until the server ends the response.
+
+import type { Command } from 'commander';
+import { formatLabelSelector, type LabelSelector } from '../../api/labels.js';
+import type { KubeObject } from '../../api/meta.js';
+import { resourcePath, withQuery } from '../../client/paths.js';
+import { CliError } from './errors.js';
+import { parseDuration } from './rollout.js';
+import { listObjects } from './requests.js';
+import { parseTypeName, resolveType } from './resources.js';
+import { openSession, warn, type Session } from './session.js';
+
+interface LogsOptions {
+  follow?: boolean;
+  container?: string;
+  previous?: boolean;
+  tail?: string;
+  since?: string;
+  timestamps?: boolean;
+}
+
+interface PodSpec {
+  containers?: { name: string }[];
+}
+
+/** registerLogs adds `logs`. */
+export function registerLogs(program: Command): void {
+  program
+    .command('logs')
+    .description('Print the logs for a container in a pod')
+    .argument('<pod...>', 'POD, TYPE/NAME or TYPE NAME')
+    .option('-f, --follow', 'stream the logs')
+    .option('-c, --container <name>', 'container name')
+    .option('-p, --previous', 'the previous terminated container instance')
+    .option('--tail <lines>', 'lines of recent log to show (-1: all)', '-1')
+    .option('--since <duration>', 'only logs newer than this (5s, 2m, 3h)')
+    .option('--timestamps', 'prefix each line with its timestamp')
+    .action(async (args: string[], opts: LogsOptions, cmd: Command) => runLogs(openSession(cmd), args, opts));
+}
+
+/** logQuery is the query kubectl sends for these flags. */
+export function logQuery(container: string, opts: LogsOptions): Record<string, string | number | undefined> {
+  const tail = Number(opts.tail ?? -1);
+  return {
+    container,
+    follow: opts.follow ? 'true' : undefined,
+    previous: opts.previous ? 'true' : undefined,
+    sinceSeconds: opts.since ? Math.ceil(parseDuration(opts.since) / 1000) : undefined,
+    tailLines: tail >= 0 ? tail : undefined,
+    timestamps: opts.timestamps ? 'true' : undefined,
+  };
+}
+
+async function runLogs(s: Session, args: string[], opts: LogsOptions): Promise<void> {
+  const pod = await resolvePod(s, args);
+  const container = pickContainer(s, pod, opts.container);
+  const path = withQuery(resourcePath(resolveType('pods'), s.namespace, pod.metadata.name, 'log'), logQuery(container, opts));
+  for await (const chunk of s.client.stream(path, s.io.signal)) s.io.stdout.write(new TextDecoder().decode(chunk));
+}
+
+async function resolvePod(s: Session, args: string[]): Promise<KubeObject> {
+  const { res, name } = parseTypeName(args, 'pods');
+  if (res.kind === 'Pod') return s.client.get(res, s.namespace, name);
+  const owner = await s.client.get(res, s.namespace, name);
+  const selector = (owner.spec as { selector?: LabelSelector | Record<string, string> } | undefined)?.selector;
+  const labelSelector = res.kind === 'Service' ? formatMap(selector as Record<string, string>) : formatLabelSelector(selector as LabelSelector);
+  const pods = await listObjects(s.client, resolveType('pods'), s.namespace, { labelSelector });
+  const running = pods.items.find((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running') ?? pods.items[0];
+  if (!running) throw new CliError(`timed out waiting for the condition`);
+  return running;
+}
+
+function formatMap(m: Record<string, string> | undefined): string {
+  return Object.entries(m ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+function pickContainer(s: Session, pod: KubeObject, wanted?: string): string {
+  const names = ((pod.spec as PodSpec | undefined)?.containers ?? []).map((c) => c.name);
+  if (wanted) {
+    if (!names.includes(wanted)) throw new CliError(`container ${wanted} is not valid for pod ${pod.metadata.name}`);
+    return wanted;
+  }
+  const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
+  if (annotated && names.includes(annotated)) return annotated;
+  if (names.length > 1) warn(s, `Defaulted container "${names[0]}" out of: ${names.join(', ')}`);
+  return names[0] ?? '';
+}
