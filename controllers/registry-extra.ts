@@ -1,6 +1,9 @@
 // Controllers registered by other work (endpoints, garbagecollector, namespace, nodeipam,
 // nodelifecycle, podgc): add entries here; controllers/index.ts merges them into the table.
 import type { ControllerConstructor } from './controller.js';
+import { newEndpointsController } from './endpoints/index.js';
 
 /** EXTRA_CONTROLLERS maps controller name to constructor; owned by the non-workload controllers. */
-export const EXTRA_CONTROLLERS: Record<string, ControllerConstructor> = {};
+export const EXTRA_CONTROLLERS: Record<string, ControllerConstructor> = {
+  endpoints: newEndpointsController,
+};
