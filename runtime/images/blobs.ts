@@ -34,15 +34,21 @@ export class BlobStore {
     return JSON.parse((await this.read(digest)).toString()) as T;
   }
 
-  /** put stores a stream, refusing it (and keeping nothing) when its digest is not `expected`. */
-  async put(source: Readable, expected?: string): Promise<string> {
+  /**
+   * put stores a stream, refusing it (and keeping nothing) when its digest is not `expected`;
+   * onChunk sees the byte count so far (for progress).
+   */
+  async put(source: Readable, expected?: string, onChunk?: (bytes: number) => void): Promise<string> {
     const dir = join(this.root, 'blobs', 'sha256');
     await mkdir(dir, { recursive: true });
     const tmp = join(this.root, 'blobs', `.tmp-${randomBytes(6).toString('hex')}`);
     const hash = createHash('sha256');
+    let bytes = 0;
     const tap = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         hash.update(chunk);
+        bytes += chunk.length;
+        onChunk?.(bytes);
         cb(null, chunk);
       },
     });

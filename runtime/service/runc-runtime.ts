@@ -15,6 +15,7 @@ import { nowNs } from '../containers/exit-record.js';
 import { ContainerManager } from '../containers/manager.js';
 import { run } from '../exec/run.js';
 import { importArchive, type ImportedImage } from '../images/import.js';
+import { pullImage as pullFromRegistry } from '../images/registry.js';
 import { ImageStore } from '../images/store.js';
 import { SandboxManager } from '../sandbox/manager.js';
 import { matchLabels } from './filters.js';
@@ -32,6 +33,8 @@ export interface RuncRuntimeOptions {
   cgroupRoot?: string;
   /** Log file size that triggers rotation (default 10 MiB). */
   maxLogBytes?: number;
+  /** Registries reached over plain HTTP (localhost is always). */
+  insecureRegistries?: string[];
   /** node arguments that run the shim; default the compiled shim-main.js, or tsx from source. */
   shimCommand?: string[];
 }
@@ -160,11 +163,15 @@ export class RuncRuntime implements RuntimeService {
     return this.containers.reopenLog(id);
   }
 
-  /** pullImage: registry pulls are not implemented yet; an image already in the store is returned. */
-  async pullImage(image: string, _auth?: AuthConfig): Promise<string> {
-    const img = await this.images.resolve(image);
-    if (img) return img.id;
-    throw new RuntimeError('UNAVAILABLE', `pulling ${image}: registry pulls are not implemented; import the image`);
+  /** pullImage fetches the image from its registry (a digest already in the store is not fetched). */
+  async pullImage(image: string, auth?: AuthConfig): Promise<string> {
+    const present = image.includes('@') ? await this.images.resolve(image) : undefined;
+    if (present) return present.id;
+    try {
+      return await pullFromRegistry(this.images, image, { auth, insecureRegistries: this.opts.insecureRegistries });
+    } catch (err) {
+      throw new RuntimeError('UNAVAILABLE', `pulling ${image}: ${(err as Error).message}`);
+    }
   }
 
   async listImages(): Promise<Image[]> {
