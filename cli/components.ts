@@ -5,6 +5,9 @@ import { skiffHome } from '../client/kubeconfig.js';
 import { runServer, startControlPlane } from './server-command.js';
 import { RestClient } from '../client/rest.js';
 import { parseLabels, runAgent } from './agent-command.js';
+import { join } from 'node:path';
+import { startRuntimeService } from '../runtime/service/server.js';
+import { ensureRuntime, runtimeSocket } from './runtime-process.js';
 
 export function portNumber(v: string): number {
   const n = Number(v);
@@ -40,6 +43,25 @@ export function registerComponentCommands(program: Command): void {
     });
 
   program
+    .command('runtime')
+    .description('run the container runtime service (runc, images, CNI) on a unix socket')
+    .option('--home <dir>', 'state directory ($SKIFF_HOME)', skiffHome())
+    .option('--root <dir>', 'where images, containers and their state live (default $SKIFF_HOME/runtime)')
+    .option('--socket <path>', 'gRPC socket (default $SKIFF_HOME/runtime.sock)')
+    .option('--pod-cidr <cidr>', 'addresses for pods on this node', '10.88.0.0/16')
+    .action(async (o) => {
+      const rt = await startRuntimeService({
+        root: o.root ?? join(o.home, 'runtime'),
+        socketPath: o.socket ?? runtimeSocket(o.home),
+        podCidr: o.podCidr,
+      });
+      console.log(`${new Date().toISOString()} skiff runtime: serving on ${o.socket ?? runtimeSocket(o.home)}`);
+      const stop = () => void rt.stop().then(() => process.exit(0));
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+
+  program
     .command('agent')
     .description('run the node agent for this machine (or --hollow N fake nodes)')
     .option('--home <dir>', 'state directory ($SKIFF_HOME)', skiffHome())
@@ -52,8 +74,11 @@ export function registerComponentCommands(program: Command): void {
     .option('--node-labels <k=v,...>', 'extra labels for the Node', '')
     .option('--log-server-port <port>', 'port of the log and exec server', portNumber, 10250)
     .option('--hollow <n>', 'run N hollow nodes with the fake runtime instead', (v) => Number(v))
+    .option('--runtime-endpoint <path>', 'the runtime service socket (default $SKIFF_HOME/runtime.sock; started when absent)')
     .action(async (o) => {
-      const agent = await runAgent({ ...o, nodeLabels: parseLabels(o.nodeLabels) });
+      const socket = o.runtimeEndpoint ?? runtimeSocket(o.home);
+      const runtime = () => ensureRuntime(o.home, socket);
+      const agent = await runAgent({ ...o, nodeLabels: parseLabels(o.nodeLabels), runtime });
       const stop = () => void agent.stop().then(() => process.exit(0));
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
