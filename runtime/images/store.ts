@@ -68,13 +68,16 @@ export class ImageStore {
     for (const l of img.manifest.layers) if (!stillUsed.has(l.digest)) await this.blobs.remove(l.digest);
     await this.blobs.remove(img.manifest.config.digest);
     await this.blobs.remove(img.manifestDigest);
-    if (!stillUsed.has(snapshotKey(img))) await rm(this.snapshotPath(img), { recursive: true, force: true });
+    if (!stillUsed.has(snapshotKey(img))) {
+      await rm(`${this.snapshotPath(img)}.done`, { force: true });
+      await rm(this.snapshotPath(img), { recursive: true, force: true });
+    }
   }
 
   /** snapshot returns the unpacked root filesystem of the image, unpacking it on first use. */
   async snapshot(img: StoredImage): Promise<string> {
     const dir = this.snapshotPath(img);
-    const done = await readFile(join(dir, '..', `${snapshotKey(img)}.done`)).then(() => true, () => false);
+    const done = await readFile(`${dir}.done`).then(() => true, () => false);
     if (done) return dir;
     let pending = this.unpacking.get(dir);
     if (!pending) {
@@ -108,7 +111,7 @@ export class ImageStore {
       for (const layer of img.manifest.layers) await applyLayer(this.blobs.path(layer.digest), tmp);
       await rm(dir, { recursive: true, force: true });
       await rename(tmp, dir);
-      await writeFile(join(dir, '..', `${snapshotKey(img)}.done`), '');
+      await writeFile(`${dir}.done`, ''); // marks the unpack complete
       return dir;
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });

@@ -183,7 +183,12 @@ export class RuncRuntime implements RuntimeService {
     return img ? this.images.toApiImage(img) : undefined;
   }
 
+  /** removeImage refuses while a container uses the image: its snapshot is their lower layer. */
   async removeImage(image: string): Promise<void> {
+    const img = await this.images.resolve(image);
+    if (!img) return;
+    const user = this.containers.all().find((c) => c.imageRef === img.id);
+    if (user) throw new RuntimeError('FAILED_PRECONDITION', `image ${image} is used by container ${user.id}`);
     await this.images.remove(image);
   }
 
