@@ -2,8 +2,10 @@
 // nodelifecycle, podgc): add entries here; controllers/index.ts merges them into the table.
 import type { ControllerConstructor } from './controller.js';
 import { newEndpointsController } from './endpoints/index.js';
+import { newGarbageCollector } from './garbagecollector/index.js';
 
 /** EXTRA_CONTROLLERS maps controller name to constructor; owned by the non-workload controllers. */
 export const EXTRA_CONTROLLERS: Record<string, ControllerConstructor> = {
   endpoints: newEndpointsController,
+  garbagecollector: newGarbageCollector,
 };
