@@ -65,11 +65,14 @@ describe('garbage collector', () => {
     const marked = await client.delete<Obj>(cms, ns, 'fg-owner', { propagationPolicy: 'Foreground' });
     expect(marked.metadata.finalizers).toContain('foregroundDeletion');
     await waitFor('fg-b deleted', gone('fg-b'));
-    const held = await waitFor('fg-a marked', async () => (await get('fg-a'))?.metadata.deletionTimestamp && get('fg-a'));
+    const held: Obj = await waitFor('fg-a marked', async () => {
+      const a = await get('fg-a');
+      return a?.metadata.deletionTimestamp ? a : undefined;
+    });
     // fg-a still blocks: the owner must still be there, waiting.
     const owner = await get('fg-owner');
     expect(owner?.metadata.finalizers).toEqual(['foregroundDeletion']);
-    await client.patch(cms, ns, 'fg-a', 'json', [{ op: 'remove', path: '/metadata/finalizers' }, { op: 'test', path: '/metadata/uid', value: held!.metadata.uid }]);
+    await client.patch(cms, ns, 'fg-a', 'json', [{ op: 'remove', path: '/metadata/finalizers' }, { op: 'test', path: '/metadata/uid', value: held.metadata.uid }]);
     await waitFor('fg-a gone', gone('fg-a'));
     await waitFor('fg-owner gone after its dependents', gone('fg-owner'));
   });
