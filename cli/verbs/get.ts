@@ -57,7 +57,7 @@ export async function runGet(s: Session, args: string[], opts: GetOptions): Prom
   if (fmt.kind === 'table') return printTables(s, reqs, fmt.wide, opts);
   const objs = await fetchObjects(s, reqs, opts);
   const single = reqs.length === 1 && reqs[0].names.length === 1;
-  if (objs.length === 0 && !single) return noResources(s, reqs);
+  if (objs.length === 0 && fmt.kind === 'name') return single ? undefined : noResources(s, reqs);
   if (objs.length > 0 || !single) s.io.stdout.write(formatObjects(objs, fmt, single));
 }
 
