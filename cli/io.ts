@@ -12,7 +12,7 @@ export interface CliIO {
   stdout: Writer;
   stderr: Writer;
   /** Standard input, for `apply -f -`; absent means empty. */
-  stdin?: AsyncIterable<Uint8Array | string>;
+  stdin?: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
   /** Aborts long watches and follows (Ctrl-C). */
   signal?: AbortSignal;
   /** Environment (KUBECONFIG, SKIFF_HOME, EDITOR); default process.env. */
@@ -44,7 +44,7 @@ export function runState(cmd: Command): RunState {
 }
 
 /** readAll collects a stream into a string. */
-export async function readAll(stream: AsyncIterable<Uint8Array | string> | undefined): Promise<string> {
+export async function readAll(stream: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> | undefined): Promise<string> {
   if (!stream) return '';
   const parts: string[] = [];
   const dec = new TextDecoder();
