@@ -10,7 +10,7 @@ import { run } from '../exec/run.js';
 import { EXIT_FILE, readRecord, STARTED_FILE, type ExitRecord, type StartRecord } from './exit-record.js';
 import type { ContainerRecord } from './record.js';
 import { Runc } from './runc.js';
-import { launchShim } from './shim-launch.js';
+import { ShimLauncher } from './shim-launch.js';
 import { waitForFile } from './wait-file.js';
 
 /** ContainerManagerOptions locate the containers' state. */
@@ -29,9 +29,16 @@ export type NewContainer = Omit<ContainerRecord, 'id' | 'createdAt'>;
 export class ContainerManager {
   readonly runc: Runc;
   private records = new Map<string, ContainerRecord>();
+  private readonly shims: ShimLauncher;
 
   constructor(private readonly opts: ContainerManagerOptions) {
     this.runc = new Runc(join(opts.root, 'runc'), opts.runcBinary);
+    this.shims = new ShimLauncher(opts.shimCommand);
+  }
+
+  /** close ends the spare shim; running containers and their shims are not touched. */
+  close(): void {
+    this.shims.close();
   }
 
   /** open loads every container record from disk. */
@@ -81,10 +88,10 @@ export class ContainerManager {
     if (state === 'CONTAINER_RUNNING') return;
     if (state !== 'CONTAINER_CREATED') throw new RuntimeError('FAILED_PRECONDITION', `container ${id} is ${state}`);
     try {
-      await launchShim({
+      await this.shims.launch({
         id, bundle: join(this.dir(id), 'bundle'), runcRoot: this.runc.root, stateDir: this.dir(id),
         logPath: rec.logPath, maxLogBytes: this.opts.maxLogBytes, cgroupsPath: rec.cgroupsPath, runc: this.runc.binary,
-      }, this.opts.shimCommand);
+      });
     } catch (err) {
       throw new RuntimeError('INTERNAL', `starting container ${id}: ${(err as Error).message}`);
     }

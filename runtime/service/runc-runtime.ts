@@ -66,6 +66,11 @@ export class RuncRuntime implements RuntimeService {
     return this;
   }
 
+  /** close releases what the runtime holds in this process; containers keep running. */
+  close(): void {
+    this.containers.close();
+  }
+
   async version(): Promise<VersionInfo> {
     const res = await run(this.containers.runc.binary, ['--version']);
     const m = /runc version (\S+)/.exec(res.stdout.toString());

@@ -26,7 +26,8 @@ export interface RunningRuntimeService {
 
 /** startRuntimeService opens the runtime and serves it on opts.socketPath. */
 export async function startRuntimeService(opts: RuntimeServiceOptions): Promise<RunningRuntimeService> {
-  const runtime = opts.runtime ?? (await new RuncRuntime(opts).open());
+  const owned = opts.runtime ? undefined : await new RuncRuntime(opts).open();
+  const runtime = opts.runtime ?? (owned as RuncRuntime);
   const server = new grpc.Server();
   server.addService(runtimeServiceClient().service, implementation(runtime));
   await mkdir(dirname(opts.socketPath), { recursive: true });
@@ -38,6 +39,7 @@ export async function startRuntimeService(opts: RuntimeServiceOptions): Promise<
     runtime,
     stop: () =>
       new Promise<void>((resolve) => {
+        owned?.close();
         server.tryShutdown(() => resolve());
       }),
   };

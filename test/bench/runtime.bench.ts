@@ -81,6 +81,7 @@ async function main(): Promise<void> {
     for (const s of await rt.listPodSandbox()) await rt.removePodSandbox(s.id);
     execFileSync('sh', ['-c', `ip link del ${bridge} 2>/dev/null; true`]);
     await removeCgroup(cgroupRoot);
+    rt.close();
     rmSync(root, { recursive: true, force: true });
   }
   const notes = existsSync('/usr/bin/ctr') ? 'ctr is installed but not measured yet.' : 'containerd (ctr) is not installed here: no containerd figure.';

@@ -163,6 +163,7 @@ describe.skipIf(!canRun)('a pulled image runs (skipped unless root with runc)', 
     } finally {
       for (const s of await rt.listPodSandbox()) await rt.removePodSandbox(s.id);
       await removeCgroup(cgroupRoot);
+      rt.close();
     }
   });
 });
