@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import { registerApply } from './apply.js';
+import { registerCompletion } from './completion.js';
 import { registerConfig } from './config.js';
 import { registerCordon } from './cordon.js';
 import { registerCreateGenerators } from './create-generic.js';
@@ -36,4 +37,5 @@ export function registerVerbCommands(program: Command): void {
   registerWait(program);
   registerInfo(program);
   registerConfig(program);
+  registerCompletion(program);
 }

@@ -158,3 +158,15 @@ describe('table printing', () => {
     ]);
   });
 });
+
+describe('completion', () => {
+  it('lists verbs and resource types', async () => {
+    const { runCli } = await import('../../../cli/cli.js');
+    let out = '';
+    const code = await runCli(['completion', 'bash'], { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => {} } });
+    expect(code).toBe(0);
+    expect(out).toContain('complete -F _skiff skiff');
+    expect(out).toMatch(/rollout\) words="status history undo pause resume restart /);
+    expect(out).toContain('deploy');
+  });
+});
