@@ -3,9 +3,11 @@
 import type { ControllerConstructor } from './controller.js';
 import { newEndpointsController } from './endpoints/index.js';
 import { newGarbageCollector } from './garbagecollector/index.js';
+import { newNamespaceController } from './namespace/index.js';
 
 /** EXTRA_CONTROLLERS maps controller name to constructor; owned by the non-workload controllers. */
 export const EXTRA_CONTROLLERS: Record<string, ControllerConstructor> = {
   endpoints: newEndpointsController,
   garbagecollector: newGarbageCollector,
+  namespace: newNamespaceController,
 };
