@@ -146,9 +146,14 @@ export class ContainerManager {
 
   async exec(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResponse> {
     if ((await this.state(id)) !== 'CONTAINER_RUNNING') throw new RuntimeError('FAILED_PRECONDITION', `container ${id} is not running`);
-    const timeoutMs = timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined;
-    const res = await this.runc.exec(id, cmd, timeoutMs ?? 0);
-    return { stdout: res.stdout, stderr: res.stderr, exitCode: res.code };
+    const pidFile = join(this.dir(id), `exec-${randomBytes(4).toString('hex')}.pid`);
+    try {
+      const res = await this.runc.exec(id, cmd, timeoutSeconds > 0 ? timeoutSeconds * 1000 : 0, pidFile);
+      if (res.timedOut) throw new RuntimeError('DEADLINE_EXCEEDED', `exec in ${id} timed out after ${timeoutSeconds}s`);
+      return { stdout: res.stdout, stderr: res.stderr, exitCode: res.code };
+    } finally {
+      await rm(pidFile, { force: true });
+    }
   }
 
   /** reopenLog asks the shim to reopen the log file. */

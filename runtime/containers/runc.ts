@@ -1,5 +1,14 @@
 // runc invocations the runtime makes outside the shim: kill, exec, delete, state.
+import { readFileSync } from 'node:fs';
 import { run, type RunResult } from '../exec/run.js';
+
+function readFileSyncSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 /** Runc runs the runc binary against one state root. */
 export class Runc {
@@ -13,8 +22,16 @@ export class Runc {
     return run(this.binary, ['--root', this.root, 'kill', ...(all ? ['--all'] : []), id, signal]);
   }
 
-  exec(id: string, cmd: string[], timeoutMs: number): Promise<RunResult> {
-    return run(this.binary, ['--root', this.root, 'exec', id, ...cmd], { timeoutMs });
+  /**
+   * exec runs cmd in the container. On timeout the exec'd process itself is killed (its pid from
+   * --pid-file): killing only `runc exec` would leave it running inside the container.
+   */
+  exec(id: string, cmd: string[], timeoutMs: number, pidFile: string): Promise<RunResult> {
+    const onTimeout = () => {
+      const pid = Number(readFileSyncSafe(pidFile));
+      if (pid > 0) process.kill(pid, 'SIGKILL');
+    };
+    return run(this.binary, ['--root', this.root, 'exec', '--pid-file', pidFile, id, ...cmd], { timeoutMs, onTimeout });
   }
 
   delete(id: string): Promise<RunResult> {

@@ -6,6 +6,8 @@ export interface RunResult {
   code: number;
   stdout: Buffer;
   stderr: Buffer;
+  /** true when the command was killed because it ran past timeoutMs. */
+  timedOut: boolean;
 }
 
 /** RunOptions for run(). */
@@ -13,6 +15,8 @@ export interface RunOptions {
   input?: string | Buffer;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Called just before a timed-out command is killed. */
+  onTimeout?: () => void;
 }
 
 /** run executes file with args and resolves with its output whatever the exit code. */
@@ -21,13 +25,20 @@ export function run(file: string, args: string[], opts: RunOptions = {}): Promis
     const child = spawn(file, args, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
+    let timedOut = false;
+    const timer = opts.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          opts.onTimeout?.();
+          child.kill('SIGKILL');
+        }, opts.timeoutMs)
+      : undefined;
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ code: code ?? 128 + signalNumber(signal), stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
+      resolve({ code: code ?? 128 + signalNumber(signal), stdout: Buffer.concat(out), stderr: Buffer.concat(err), timedOut });
     });
     child.stdin.on('error', () => undefined); // a child that exits without reading stdin
     child.stdin.end(opts.input ?? '');
