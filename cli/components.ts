@@ -7,6 +7,8 @@ import { RestClient } from '../client/rest.js';
 import { parseLabels, runAgent } from './agent-command.js';
 import { join } from 'node:path';
 import { startRuntimeService } from '../runtime/service/server.js';
+import { ImageStore } from '../runtime/images/store.js';
+import { importArchive } from '../runtime/images/import.js';
 import { ensureRuntime, runtimeSocket } from './runtime-process.js';
 
 export function portNumber(v: string): number {
@@ -59,6 +61,28 @@ export function registerComponentCommands(program: Command): void {
       const stop = () => void rt.stop().then(() => process.exit(0));
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
+    });
+
+  const images = program.command('images').description("manage the node's container images");
+  images
+    .command('import <files...>')
+    .description('import OCI image layout tarballs or `docker save` archives into the runtime on this node')
+    .option('--home <dir>', 'state directory ($SKIFF_HOME)', skiffHome())
+    .option('--name <name>', 'name for an image the archive leaves unnamed')
+    .action(async (files: string[], o) => {
+      const store = new ImageStore(join(o.home, 'runtime', 'images'));
+      for (const file of files) {
+        for (const img of await importArchive(store, file, o.name)) console.log(`imported ${img.name} (${img.manifestDigest})`);
+      }
+    });
+  images
+    .command('ls')
+    .description('list the images on this node')
+    .option('--home <dir>', 'state directory ($SKIFF_HOME)', skiffHome())
+    .action(async (o) => {
+      const list = await new ImageStore(join(o.home, 'runtime', 'images')).list();
+      console.log('IMAGE ID');
+      for (const img of list) console.log(`${img.names.join(',')} ${img.id}`);
     });
 
   program
