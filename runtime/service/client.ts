@@ -6,13 +6,15 @@ import {
   type Image, type PodSandbox, type PodSandboxConfig, type PodSandboxFilter, type PodSandboxStatus, type RuntimeService,
   type VersionInfo,
 } from '../api.js';
+import type { ImportedImage } from '../images/import.js';
 import { fromGrpcStatus } from './grpc-codes.js';
+import type { ImageImporter } from './handlers.js';
 import { runtimeServiceClient, socketAddress } from './loader.js';
 
 type Unary = (req: object, cb: (err: grpc.ServiceError | null, res: unknown) => void) => void;
 
-/** RuntimeClient is a RuntimeService over gRPC; close() releases the channel. */
-export interface RuntimeClient extends RuntimeService {
+/** RuntimeClient is a RuntimeService over gRPC, plus image import; close() releases the channel. */
+export interface RuntimeClient extends RuntimeService, ImageImporter {
   close(): void;
 }
 
@@ -49,5 +51,6 @@ export function connectRuntime(socketPath: string): RuntimeClient {
     listImages: async () => (await call<{ items: Image[] }>('ListImages')).items,
     imageStatus: async (image: string) => (await call<{ image?: Image }>('ImageStatus', { image })).image ?? undefined,
     removeImage: (image: string) => none('RemoveImage', { image }),
+    importImage: async (path: string, name?: string) => (await call<{ items: ImportedImage[] }>('ImportImage', { path, name })).items,
   };
 }

@@ -1,5 +1,15 @@
 // The gRPC methods as functions of a RuntimeService: request message in, response message out.
-import type { AuthConfig, ContainerConfig, ContainerFilter, PodSandboxConfig, PodSandboxFilter, RuntimeService } from '../api.js';
+import { RuntimeError, type AuthConfig, type ContainerConfig, type ContainerFilter, type PodSandboxConfig, type PodSandboxFilter, type RuntimeService } from '../api.js';
+import type { ImportedImage } from '../images/import.js';
+
+/** ImageImporter is what a runtime needs for the ImportImage RPC (RuncRuntime has it). */
+export interface ImageImporter {
+  importImage(file: string, name?: string): Promise<ImportedImage[]>;
+}
+
+function canImport(rt: RuntimeService): rt is RuntimeService & ImageImporter {
+  return typeof (rt as Partial<ImageImporter>).importImage === 'function';
+}
 
 /** Handler maps one request message to one response message. */
 export type Handler = (req: Record<string, unknown>) => Promise<object>;
@@ -34,5 +44,10 @@ export function handlers(rt: RuntimeService): Record<string, Handler> {
       return img ? { image: img } : {};
     },
     RemoveImage: async (req) => (await rt.removeImage(image(req)), EMPTY),
+    ImportImage: async (req) => {
+      if (!canImport(rt)) throw new RuntimeError('FAILED_PRECONDITION', 'this runtime cannot import images');
+      const name = typeof req.name === 'string' && req.name ? req.name : undefined;
+      return { items: await rt.importImage(String(req.path ?? ''), name) };
+    },
   };
 }

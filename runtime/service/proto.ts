@@ -78,6 +78,9 @@ message PullImageRequest { string image = 1; optional AuthConfig auth = 2; }
 message ImageRequest { string image = 1; }
 message ListImagesResponse { repeated Image items = 1; }
 message ImageStatusResponse { optional Image image = 1; }
+message ImportImageRequest { string path = 1; optional string name = 2; }
+message ImportedImage { string name = 1; string manifestDigest = 2; }
+message ImportImageResponse { repeated ImportedImage items = 1; }
 
 // Every call is idempotent by contract, as CRI requires: stopping a stopped container, removing a
 // removed container, sandbox or image succeeds. Errors carry gRPC codes: NOT_FOUND,
@@ -110,5 +113,8 @@ service RuntimeService {
   rpc ImageStatus(ImageRequest) returns (ImageStatusResponse);
   // RemoveImage of an absent image succeeds.
   rpc RemoveImage(ImageRequest) returns (Empty);
+  // ImportImage (not in CRI): loads an OCI layout or docker save archive at a path on this node;
+  // name names an image the archive leaves unnamed. Importing the same archive again is fine.
+  rpc ImportImage(ImportImageRequest) returns (ImportImageResponse);
 }
 `;

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importArchive } from '../../runtime/images/import.js';
 import { ImageStore, listSnapshots } from '../../runtime/images/store.js';
+import { connectRuntime } from '../../runtime/service/client.js';
+import { startRuntimeService } from '../../runtime/service/server.js';
 
 const dir = mkdtempSync(join(tmpdir(), `skiff-it-${process.env.SKIFF_TEST_RUN ?? 'manual'}-images-`));
 
@@ -68,5 +70,24 @@ describe('docker save import and layer snapshots', () => {
     expect(await store.list()).toEqual([]);
     expect(readdirSync(join(store.root, 'blobs', 'sha256'))).toEqual([]);
     expect(readdirSync(join(store.root, 'snapshots'))).toEqual([]);
+  });
+
+  it('imports over gRPC (ImportImage) and lists and removes through the runtime API', async () => {
+    const socketPath = join(dir, 'rt.sock');
+    const svc = await startRuntimeService({ root: join(dir, 'rt'), socketPath });
+    const client = connectRuntime(socketPath);
+    try {
+      const imported = await client.importImage(join(dir, 'saved.tar'));
+      expect(imported.map((i) => i.name)).toEqual(['test/wh:v1']);
+      const images = await client.listImages();
+      expect(images.map((i) => i.repoTags)).toEqual([['docker.io/test/wh:v1']]);
+      expect((await client.imageStatus('test/wh:v1'))?.spec?.cmd).toEqual(['/bin/sh']);
+      await client.removeImage('test/wh:v1');
+      await client.removeImage('test/wh:v1');
+      expect(await client.imageStatus('test/wh:v1')).toBeUndefined();
+    } finally {
+      client.close();
+      await svc.stop();
+    }
   });
 });

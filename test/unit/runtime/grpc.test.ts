@@ -73,6 +73,10 @@ describe('runtime gRPC service', () => {
     expect((err as RuntimeError).code).toBe('NOT_FOUND');
   });
 
+  it('refuses ImportImage when the runtime cannot import', async () => {
+    await expect(client.importImage('/nowhere.tar')).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
+  });
+
   it('answers image status, undefined when absent', async () => {
     expect(await client.imageStatus('docker.io/demo/none:v9')).toBeUndefined();
     expect((await client.listImages()).length).toBeGreaterThan(0);
