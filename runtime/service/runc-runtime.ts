@@ -19,6 +19,7 @@ import { pullImage as pullFromRegistry } from '../images/registry.js';
 import { ImageStore } from '../images/store.js';
 import { SandboxManager } from '../sandbox/manager.js';
 import { matchLabels } from './filters.js';
+import { KeyedLock } from './keyed-lock.js';
 
 /** RuncRuntimeOptions configure the runtime; only root is required. */
 export interface RuncRuntimeOptions {
@@ -44,6 +45,7 @@ export class RuncRuntime implements RuntimeService {
   readonly images: ImageStore;
   readonly containers: ContainerManager;
   readonly sandboxes: SandboxManager;
+  private readonly lock = new KeyedLock();
 
   constructor(readonly opts: RuncRuntimeOptions) {
     this.images = new ImageStore(join(opts.root, 'images'));
@@ -82,17 +84,21 @@ export class RuncRuntime implements RuntimeService {
   }
 
   /** stopPodSandbox kills the pod's containers and releases its network; repeatable. */
-  async stopPodSandbox(id: string): Promise<void> {
-    if (!this.sandboxes.find(id)) return;
-    for (const c of this.containersOf(id)) await this.containers.stop(c.id, 0);
-    await this.sandboxes.stopNetwork(id);
+  stopPodSandbox(id: string): Promise<void> {
+    return this.lock.run(id, async () => {
+      if (!this.sandboxes.find(id)) return;
+      for (const c of this.containersOf(id)) await this.stopContainer(c.id, 0);
+      await this.sandboxes.stopNetwork(id);
+    });
   }
 
   /** removePodSandbox removes the pod's containers and everything the sandbox made; repeatable. */
-  async removePodSandbox(id: string): Promise<void> {
-    if (!this.sandboxes.find(id)) return;
-    for (const c of this.containersOf(id)) await this.containers.remove(c.id);
-    await this.sandboxes.remove(id);
+  removePodSandbox(id: string): Promise<void> {
+    return this.lock.run(id, async () => {
+      if (!this.sandboxes.find(id)) return;
+      for (const c of this.containersOf(id)) await this.removeContainer(c.id);
+      await this.sandboxes.remove(id);
+    });
   }
 
   async podSandboxStatus(id: string): Promise<PodSandboxStatus> {
@@ -129,16 +135,17 @@ export class RuncRuntime implements RuntimeService {
   }
 
   startContainer(id: string): Promise<void> {
-    return this.containers.start(id);
+    return this.lock.run(id, () => this.containers.start(id));
   }
 
   stopContainer(id: string, timeoutSeconds: number): Promise<void> {
-    if (!this.containers.find(id)) return Promise.resolve();
-    return this.containers.stop(id, timeoutSeconds);
+    return this.lock.run(id, async () => {
+      if (this.containers.find(id)) await this.containers.stop(id, timeoutSeconds);
+    });
   }
 
   removeContainer(id: string): Promise<void> {
-    return this.containers.remove(id);
+    return this.lock.run(id, () => this.containers.remove(id));
   }
 
   async listContainers(filter: ContainerFilter = {}): Promise<Container[]> {
