@@ -1,0 +1,3 @@
+// The node IPAM controller's public surface.
+export { NodeIpamController, newNodeIpamController } from './controller.js';
+export * from './cidr.js';

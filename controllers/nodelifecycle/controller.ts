@@ -1,0 +1,82 @@
+// The node lifecycle controller's wiring. Node, Lease (kube-node-lease) and pod events enqueue
+// the node's name; sync(name) refreshes the node's health record from the caches, writes the
+// conditions and taints decideNode asks for, marks pods on an unreachable node not ready, evicts
+// pods whose tolerations ran out, and requeues itself for the next deadline (no polling).
+import type { KubeObject } from '../../api/meta.js';
+import { mustResource } from '../../api/registry.js';
+import type { Node } from '../../api/types/core.js';
+import type { Lease } from '../../api/types/misc.js';
+import type { Pod } from '../../api/types/pod.js';
+import type { Informer } from '../../client/informer.js';
+import { fieldIndexer } from '../../client/store.js';
+import { WorkQueue } from '../../client/workqueue.js';
+import type { Controller, ControllerContext } from '../controller.js';
+import { runWorkers } from '../replicaset/worker.js';
+import { restNodeLifecycleApi, type NodeLifecycleApi } from './api.js';
+import { planEvictions, podsToMarkNotReady } from './eviction.js';
+import { decideNode, observe, type HealthRecord } from './health.js';
+
+type NodeObj = Node & KubeObject;
+type LeaseObj = Lease & KubeObject;
+type PodObj = Pod & KubeObject;
+
+/** NODE_LEASE_NAMESPACE holds one Lease per node, named after it. */
+export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+const BY_NODE = 'spec.nodeName';
+
+/** NodeLifecycleController marks silent nodes Unknown, taints them and evicts their pods. */
+export class NodeLifecycleController implements Controller {
+  readonly name = 'nodelifecycle';
+  readonly queue: WorkQueue<string>;
+  readonly health = new Map<string, HealthRecord>();
+  private readonly nodes: Informer<NodeObj>;
+  private readonly leases: Informer<LeaseObj>;
+  private readonly pods: Informer<PodObj>;
+  private readonly api: NodeLifecycleApi;
+
+  constructor(private readonly ctx: ControllerContext) {
+    this.queue = new WorkQueue<string>({ clock: ctx.clock });
+    this.api = restNodeLifecycleApi(ctx.client);
+    this.nodes = ctx.informers.informerFor<NodeObj>(mustResource('nodes'));
+    this.leases = ctx.informers.informerFor<LeaseObj>(mustResource('leases'));
+    this.pods = ctx.informers.informerFor<PodObj>(mustResource('pods'), { [BY_NODE]: fieldIndexer<PodObj>('spec.nodeName') });
+    const byName = (o: KubeObject) => this.queue.add(o.metadata.name!);
+    this.nodes.addEventHandler({ onAdd: byName, onUpdate: (_o, n) => byName(n), onDelete: (n) => this.health.delete(n.metadata.name!) });
+    const lease = (l: LeaseObj) => l.metadata.namespace === NODE_LEASE_NAMESPACE && byName(l);
+    this.leases.addEventHandler({ onAdd: lease, onUpdate: (_o, l) => lease(l) });
+    const pod = (p: PodObj) => p.spec.nodeName && this.queue.add(p.spec.nodeName);
+    this.pods.addEventHandler({ onAdd: pod, onUpdate: (_o, p) => pod(p) });
+  }
+
+  run(signal: AbortSignal): Promise<void> {
+    return runWorkers({ name: this.name, queue: this.queue, workers: this.ctx.config.workers, sync: (k) => this.sync(k) }, signal);
+  }
+
+  /** sync brings node `name`'s conditions, taints and pods in line with its health. */
+  async sync(name: string): Promise<void> {
+    const node = this.nodes.lister.get(name);
+    if (!node) return void this.health.delete(name);
+    const now = this.ctx.clock.now();
+    const rec = observe(this.health.get(name), node, this.leases.lister.get(`${NODE_LEASE_NAMESPACE}/${name}`), now);
+    this.health.set(name, rec);
+    const d = decideNode(node, rec, now, this.ctx.config.nodeMonitorGracePeriodMs, rfc3339(now));
+    const written = d.conditions ? await this.api.setConditions(node, d.conditions) : node;
+    if (d.taints) await this.api.setTaints(written, d.taints);
+    const pods = this.pods.lister.byIndex(BY_NODE, name);
+    if (d.unreachable) for (const p of podsToMarkNotReady(pods)) await this.api.markPodNotReady(p, rfc3339(now));
+    const taints = d.taints ?? node.spec?.taints ?? [];
+    const plan = planEvictions(pods, taints, now, this.ctx.config.podEvictionTimeoutMs);
+    for (const p of plan.evict) await this.api.evict(p);
+    const next = Math.min(d.recheckAfterMs ?? Infinity, plan.nextInMs ?? Infinity);
+    if (Number.isFinite(next)) this.queue.addAfter(name, Math.max(1, next));
+  }
+}
+
+function rfc3339(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+/** newNodeLifecycleController is the ControllerConstructor registered as 'nodelifecycle'. */
+export function newNodeLifecycleController(ctx: ControllerContext): Controller {
+  return new NodeLifecycleController(ctx);
+}
