@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { startRuntimeService } from '../runtime/service/server.js';
 import { ImageStore } from '../runtime/images/store.js';
 import { importArchive } from '../runtime/images/import.js';
+import { connectRuntime } from '../runtime/service/client.js';
 import { ensureRuntime, runtimeSocket } from './runtime-process.js';
+import { writeFileSync } from 'node:fs';
+import { defaultNodeName, down, up } from './lifecycle.js';
 
 export function portNumber(v: string): number {
   const n = Number(v);
@@ -57,10 +60,35 @@ export function registerComponentCommands(program: Command): void {
         socketPath: o.socket ?? runtimeSocket(o.home),
         podCidr: o.podCidr,
       });
+      writeFileSync(join(o.home, 'runtime.pid'), `${process.pid}\n`);
       console.log(`${new Date().toISOString()} skiff runtime: serving on ${o.socket ?? runtimeSocket(o.home)}`);
       const stop = () => void rt.stop().then(() => process.exit(0));
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
+    });
+
+  program
+    .command('up')
+    .description('start a cluster on this machine in the background: control plane, runtime and node agent')
+    .option('--home <dir>', 'state directory ($SKIFF_HOME)', skiffHome())
+    .option('--port <port>', 'API server port', portNumber, 6443)
+    .option('--nodes <n>', 'nodes to run (only 1 today)', (v) => Number(v), 1)
+    .option('--node-name <name>', 'name of this node', defaultNodeName())
+    .option('--timeout <seconds>', 'how long to wait for a Ready node', (v) => Number(v), 120)
+    .action(async (o) => {
+      if (o.nodes !== 1) throw new Error('--nodes above 1 needs the multi-node pod network, which is not built yet');
+      const say = (line: string) => console.log(`==> ${line}`);
+      await up({ home: o.home, port: o.port, nodeName: o.nodeName, timeoutMs: o.timeout * 1000, say });
+      console.log(`\nThe cluster is up. Try:\n  export KUBECONFIG=${join(o.home, 'kubeconfig')}\n  kubectl get nodes\n`);
+    });
+
+  program
+    .command('down')
+    .description('stop what `skiff up` started and remove its pods; --purge also removes the data')
+    .option('--home <dir>', 'state directory ($SKIFF_HOME)', skiffHome())
+    .option('--purge', 'remove $SKIFF_HOME too', false)
+    .action(async (o) => {
+      await down({ home: o.home, purge: o.purge, say: (line) => console.log(`==> ${line}`) });
     });
 
   const images = program.command('images').description("manage the node's container images");
@@ -70,9 +98,17 @@ export function registerComponentCommands(program: Command): void {
     .option('--home <dir>', 'state directory ($SKIFF_HOME)', skiffHome())
     .option('--name <name>', 'name for an image the archive leaves unnamed')
     .action(async (files: string[], o) => {
+      // Through the running runtime when there is one, so two processes never write its store.
+      const rt = connectRuntime(runtimeSocket(o.home));
+      const live = await rt.version().then(() => true, () => false);
       const store = new ImageStore(join(o.home, 'runtime', 'images'));
-      for (const file of files) {
-        for (const img of await importArchive(store, file, o.name)) console.log(`imported ${img.name} (${img.manifestDigest})`);
+      try {
+        for (const file of files) {
+          const imported = live ? await rt.importImage(file, o.name) : await importArchive(store, file, o.name);
+          for (const img of imported) console.log(`imported ${img.name} (${img.manifestDigest})`);
+        }
+      } finally {
+        rt.close();
       }
     });
   images
