@@ -8,6 +8,8 @@ import { startAgent, startHollowNodes } from '../kubelet/index.js';
 import type { RuntimeService } from '../runtime/api.js';
 import { ensurePki } from '../apiserver/pki.js';
 import { KUBELET_CLIENT_TOKEN } from './server-command.js';
+import { runcStreamBackend } from '../kubelet/runc-streams.js';
+import { mustResource } from '../api/registry.js';
 
 export interface AgentOptions {
   home: string;
@@ -55,10 +57,19 @@ export async function runAgent(o: AgentOptions): Promise<{ stop(): Promise<void>
   const pkiDir = join(o.home, 'nodes', nodeName, 'pki');
   const tls = ensurePki(pkiDir, o.nodeIp ? [o.nodeIp] : []);
   const tokenFile = join(o.home, 'pki', KUBELET_CLIENT_TOKEN);
+  const runtime = await o.runtime();
+  const streams = runcStreamBackend({
+    runtime,
+    runcRoot: join(o.home, 'runtime', 'runc'),
+    podIP: async (ns, name) => {
+      const pod = await client.get(mustResource('pods'), ns, name);
+      return (pod.status as { podIP?: string } | undefined)?.podIP;
+    },
+  });
   const agent = await startAgent({
     client,
     nodeName,
-    runtime: await o.runtime(),
+    runtime,
     hostIP: o.nodeIp,
     nodeLabels: o.nodeLabels,
     rootDir: join(o.home, 'nodes', nodeName, 'kubelet'),
@@ -67,6 +78,7 @@ export async function runAgent(o: AgentOptions): Promise<{ stop(): Promise<void>
       port: o.logServerPort,
       tls: { cert: tls.cert, key: tls.key },
       token: existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined,
+      streams,
     },
     onError,
   });
