@@ -7,10 +7,13 @@ import { InformerFactory } from '../../client/informer-factory.js';
 import { RestClient } from '../../client/rest.js';
 import { DEFAULT_CONTROLLER_CONFIG } from '../../controllers/controller.js';
 import { newGarbageCollector } from '../../controllers/garbagecollector/index.js';
+import { newReplicaSetController } from '../../controllers/replicaset/index.js';
 import { createNamespace, waitFor, type Obj } from './controllers-deployment-helpers.js';
 import { startTestCluster, type TestCluster } from './harness.js';
 
 const cms = mustResource('configmaps');
+const rsRes = mustResource('replicasets');
+const podRes = mustResource('pods');
 const HOLD = 'test.skiff.dev/hold';
 
 describe('garbage collector', () => {
@@ -25,10 +28,11 @@ describe('garbage collector', () => {
     cluster = await startTestCluster();
     client = new RestClient({ server: cluster.url, ca: cluster.pki.caCert, token: cluster.token });
     informers = InformerFactory.forClient(client);
-    const gc = newGarbageCollector({ client, informers, clock: realClock, config: { ...DEFAULT_CONTROLLER_CONFIG, workers: 2 } });
+    const ctx = { client, informers, clock: realClock, config: { ...DEFAULT_CONTROLLER_CONFIG, workers: 2 } };
+    const ctrls = [newGarbageCollector(ctx), newReplicaSetController(ctx)];
     informers.start();
     await informers.waitForSync();
-    running = gc.run(abort.signal);
+    running = Promise.all(ctrls.map((c) => c.run(abort.signal))).then(() => undefined);
     ns = await createNamespace(client, 'gc');
   });
 
@@ -100,4 +104,20 @@ describe('garbage collector', () => {
     });
     expect(dep.metadata.ownerReferences![0]!.uid).toBe(b.metadata.uid);
   });
+
+  for (const policy of ['Foreground', 'Background'] as const) {
+    it(`a ReplicaSet deleted with ${policy} takes its pods with it`, async () => {
+      const name = `rs-${policy.toLowerCase()}`;
+      const template = { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
+      await client.create(rsRes, ns, { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name }, spec: { replicas: 3, selector: { matchLabels: { app: name } }, template } });
+      const podsOf = async () => (await client.list<Obj>(podRes, ns, { labelSelector: `app=${name}` })).items;
+      const pods = await waitFor('3 pods', async () => {
+        const items = await podsOf();
+        return items.length === 3 && items;
+      });
+      expect(pods.every((p) => p.metadata.ownerReferences?.[0]?.blockOwnerDeletion)).toBe(true);
+      await client.delete(rsRes, ns, name, { propagationPolicy: policy });
+      await waitFor('pods and ReplicaSet gone', async () => (await podsOf()).length === 0 && (await client.get(rsRes, ns, name).catch(() => undefined)) === undefined);
+    });
+  }
 });
