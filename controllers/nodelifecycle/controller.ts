@@ -34,9 +34,10 @@ export class NodeLifecycleController implements Controller {
   private readonly pods: Informer<PodObj>;
   private readonly api: NodeLifecycleApi;
 
-  constructor(private readonly ctx: ControllerContext) {
+  /** api defaults to the REST writes; sync fixtures pass a recorder. */
+  constructor(private readonly ctx: ControllerContext, api?: NodeLifecycleApi) {
     this.queue = new WorkQueue<string>({ clock: ctx.clock });
-    this.api = restNodeLifecycleApi(ctx.client);
+    this.api = api ?? restNodeLifecycleApi(ctx.client);
     this.nodes = ctx.informers.informerFor<NodeObj>(mustResource('nodes'));
     this.leases = ctx.informers.informerFor<LeaseObj>(mustResource('leases'));
     this.pods = ctx.informers.informerFor<PodObj>(mustResource('pods'), { [BY_NODE]: fieldIndexer<PodObj>('spec.nodeName') });

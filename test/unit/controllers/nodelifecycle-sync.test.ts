@@ -1,0 +1,115 @@
+// Sync fixture for the node lifecycle controller on a FakeClock: informer stores preloaded from
+// in-memory lists, sync(name) run at chosen times, the recorded API calls compared.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { KubeObject, WatchEvent } from '../../../api/meta.js';
+import { mustResource, type ResourceInfo } from '../../../api/registry.js';
+import { FakeClock } from '../../../client/clock.js';
+import { InformerFactory } from '../../../client/informer-factory.js';
+import { DEFAULT_CONTROLLER_CONFIG } from '../../../controllers/controller.js';
+import { NodeLifecycleController, type NodeLifecycleApi } from '../../../controllers/nodelifecycle/index.js';
+import type { RestClient } from '../../../client/rest.js';
+
+const T0 = Date.parse('2024-01-01T00:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function factoryWith(byPlural: Record<string, KubeObject[]>, clock: FakeClock): InformerFactory {
+  return new InformerFactory(
+    (res: ResourceInfo) => ({
+      list: async () => ({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '1' }, items: byPlural[res.plural] ?? [] }),
+      watch: (opts) => ({
+        [Symbol.asyncIterator]: (): AsyncIterator<WatchEvent> => ({
+          next: () => new Promise((r) => opts.signal.addEventListener('abort', () => r({ done: true, value: undefined }), { once: true })),
+        }),
+      }),
+    }),
+    { clock },
+  );
+}
+
+const node: KubeObject = {
+  metadata: { name: 'n1', resourceVersion: '5' },
+  spec: {},
+  status: { conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: iso(T0) }] },
+};
+const lease: KubeObject = { metadata: { name: 'n1', namespace: 'kube-node-lease', resourceVersion: '7' }, spec: { renewTime: iso(T0) } };
+const pod = (name: string, tolerationSeconds?: number): KubeObject => ({
+  metadata: { name, namespace: 'ns', resourceVersion: '3' },
+  spec: { nodeName: 'n1', containers: [], tolerations: tolerationSeconds === undefined ? undefined : [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds }] },
+  status: { conditions: [{ type: 'Ready', status: 'True' }] },
+});
+
+let factory: InformerFactory | undefined;
+afterEach(async () => factory?.stop());
+
+async function setup(clock: FakeClock): Promise<{ ctrl: NodeLifecycleController; calls: string[] }> {
+  factory = factoryWith({ nodes: [node], leases: [lease], pods: [pod('p-default'), pod('p-long', 60)] }, clock);
+  const calls: string[] = [];
+  // Writes to the node land in the store, as the watch would deliver them.
+  const nodes = factory.informerFor(mustResource('nodes')).store;
+  const pods = factory.informerFor(mustResource('pods')).store;
+  const write = (n: KubeObject, patch: Partial<KubeObject>) => {
+    const next = { ...n, ...patch, metadata: { ...n.metadata, resourceVersion: String(Number(n.metadata.resourceVersion) + 1) } };
+    nodes.upsert(next);
+    return next;
+  };
+  const api: NodeLifecycleApi = {
+    setConditions: async (n, cs) => (calls.push(`conditions ${cs.map((c) => `${c.type}=${c.status}`).join(',')}`), write(n, { status: { conditions: cs } })),
+    setTaints: async (n, ts) => void (calls.push(`taints ${ts.map((t) => `${t.key}:${t.effect}`).join(',')}`), write(n, { spec: { taints: ts } })),
+    markPodNotReady: async (p) => {
+      calls.push(`notready ${p.metadata.name}`);
+      pods.upsert({ ...p, status: { conditions: [{ type: 'Ready', status: 'False' }] } });
+    },
+    evict: async (p) => {
+      calls.push(`evict ${p.metadata.name}`);
+      pods.upsert({ ...p, metadata: { ...p.metadata, deletionTimestamp: iso(clock.now()) } });
+    },
+  };
+  const config = { ...DEFAULT_CONTROLLER_CONFIG, nodeMonitorGracePeriodMs: 40_000, podEvictionTimeoutMs: 300_000 };
+  const ctrl = new NodeLifecycleController({ client: {} as RestClient, informers: factory, clock, config }, api);
+  factory.start();
+  await factory.waitForSync();
+  return { ctrl, calls };
+}
+
+describe('NodeLifecycleController.sync', () => {
+  it('healthy at first sight: no writes, a recheck when the grace period would run out', async () => {
+    const clock = new FakeClock(T0);
+    const { ctrl, calls } = await setup(clock);
+    await ctrl.sync('n1');
+    expect(calls).toEqual([]);
+    expect(clock.pending()).toBe(1);
+  });
+
+  it('silent past the grace period: Unknown, tainted, pods not ready; evictions as tolerations run out', async () => {
+    const clock = new FakeClock(T0);
+    const { ctrl, calls } = await setup(clock);
+    await ctrl.sync('n1');
+    clock.step(40_001);
+    await ctrl.sync('n1');
+    expect(calls).toEqual([
+      'conditions Ready=Unknown',
+      'taints node.kubernetes.io/unreachable:NoSchedule,node.kubernetes.io/unreachable:NoExecute',
+      'notready p-default',
+      'notready p-long',
+    ]);
+    calls.length = 0;
+    // p-long tolerates the taint for 60 s, p-default for the default 300 s (podEvictionTimeoutMs).
+    clock.step(59_000);
+    await ctrl.sync('n1');
+    expect(calls).toEqual([]);
+    clock.step(1000);
+    await ctrl.sync('n1');
+    expect(calls).toEqual(['evict p-long']);
+    clock.step(240_000);
+    await ctrl.sync('n1');
+    expect(calls).toEqual(['evict p-long', 'evict p-default']);
+  });
+
+  it('forgets a deleted node', async () => {
+    const clock = new FakeClock(T0);
+    const { ctrl, calls } = await setup(clock);
+    await ctrl.sync('gone');
+    expect(calls).toEqual([]);
+    expect(ctrl.health.has('gone')).toBe(false);
+  });
+});
