@@ -14,7 +14,7 @@ import type { Controller, ControllerContext } from '../controller.js';
 import { runWorkers } from '../replicaset/worker.js';
 import { restNodeLifecycleApi, type NodeLifecycleApi } from './api.js';
 import { planEvictions, podsToMarkNotReady } from './eviction.js';
-import { decideNode, observe, type HealthRecord } from './health.js';
+import { decideNode, fullDisruption, observe, type HealthRecord } from './health.js';
 
 type NodeObj = Node & KubeObject;
 type LeaseObj = Lease & KubeObject;
@@ -67,8 +67,11 @@ export class NodeLifecycleController implements Controller {
     if (d.unreachable) for (const p of podsToMarkNotReady(pods)) await this.api.markPodNotReady(p, rfc3339(now));
     const taints = d.taints ?? node.spec?.taints ?? [];
     const plan = planEvictions(pods, taints, now, this.ctx.config.podEvictionTimeoutMs);
-    for (const p of plan.evict) await this.api.evict(p);
-    const next = Math.min(d.recheckAfterMs ?? Infinity, plan.nextInMs ?? Infinity);
+    const halted = fullDisruption(this.health.values(), now, this.ctx.config.nodeMonitorGracePeriodMs);
+    if (!halted) for (const p of plan.evict) await this.api.evict(p);
+    // While evictions are halted, look again after a grace period: another node may be back.
+    const evictCheck = halted && plan.evict.length ? this.ctx.config.nodeMonitorGracePeriodMs : plan.nextInMs;
+    const next = Math.min(d.recheckAfterMs ?? Infinity, evictCheck ?? Infinity);
     if (Number.isFinite(next)) this.queue.addAfter(name, Math.max(1, next));
   }
 }

@@ -88,3 +88,17 @@ export function desiredTaints(current: readonly Taint[], key: string | undefined
   }
   return out.length === current.length && keep.length === current.length ? undefined : out;
 }
+
+/**
+ * fullDisruption: every node with a record has been silent past the grace period. Upstream then
+ * assumes the controller itself is cut off (or the whole cluster slept) and stops evicting; a
+ * single-node cluster whose only node is down therefore keeps its pods, as upstream does.
+ */
+export function fullDisruption(records: Iterable<HealthRecord>, now: number, graceMs: number): boolean {
+  let any = false;
+  for (const r of records) {
+    if (now - r.probeMs <= graceMs) return false;
+    any = true;
+  }
+  return any;
+}

@@ -3,7 +3,7 @@ import type { Condition } from '../../../api/types/common.js';
 import type { Node, Taint } from '../../../api/types/core.js';
 import type { Lease } from '../../../api/types/misc.js';
 import type { Pod, Toleration } from '../../../api/types/pod.js';
-import { decideNode, desiredTaints, evictionInMs, observe, planEvictions, podsToMarkNotReady, unknownConditions } from '../../../controllers/nodelifecycle/index.js';
+import { decideNode, desiredTaints, evictionInMs, fullDisruption, observe, planEvictions, podsToMarkNotReady, unknownConditions } from '../../../controllers/nodelifecycle/index.js';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
 const ISO = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -106,4 +106,14 @@ describe('planEvictions / podsToMarkNotReady', () => {
     expect(plan.nextInMs).toBe(59_000);
   });
   it('marks only ready, live pods not ready', () => expect(podsToMarkNotReady(pods).map((p) => p.metadata.name)).toEqual(['due', 'later']));
+});
+
+describe('fullDisruption', () => {
+  const cases = [
+    { name: 'no nodes: not disrupted', probes: [], want: false },
+    { name: 'one healthy node: not disrupted', probes: [T0 - 100_000, T0 - 1000], want: false },
+    { name: 'every node silent: disrupted', probes: [T0 - 100_000, T0 - 50_000], want: true },
+    { name: 'exactly at the grace period counts as healthy', probes: [T0 - GRACE], want: false },
+  ];
+  for (const tc of cases) it(tc.name, () => expect(fullDisruption(tc.probes.map((probeMs) => ({ probeMs })), T0, GRACE)).toBe(tc.want));
 });

@@ -26,12 +26,12 @@ function factoryWith(byPlural: Record<string, KubeObject[]>, clock: FakeClock): 
   );
 }
 
-const node: KubeObject = {
-  metadata: { name: 'n1', resourceVersion: '5' },
+const node = (name: string): KubeObject => ({
+  metadata: { name, resourceVersion: '5' },
   spec: {},
   status: { conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: iso(T0) }] },
-};
-const lease: KubeObject = { metadata: { name: 'n1', namespace: 'kube-node-lease', resourceVersion: '7' }, spec: { renewTime: iso(T0) } };
+});
+const lease = (name: string, at = T0): KubeObject => ({ metadata: { name, namespace: 'kube-node-lease', resourceVersion: String(at) }, spec: { renewTime: iso(at) } });
 const pod = (name: string, tolerationSeconds?: number): KubeObject => ({
   metadata: { name, namespace: 'ns', resourceVersion: '3' },
   spec: { nodeName: 'n1', containers: [], tolerations: tolerationSeconds === undefined ? undefined : [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds }] },
@@ -41,8 +41,15 @@ const pod = (name: string, tolerationSeconds?: number): KubeObject => ({
 let factory: InformerFactory | undefined;
 afterEach(async () => factory?.stop());
 
-async function setup(clock: FakeClock): Promise<{ ctrl: NodeLifecycleController; calls: string[] }> {
-  factory = factoryWith({ nodes: [node], leases: [lease], pods: [pod('p-default'), pod('p-long', 60)] }, clock);
+interface Fixture {
+  ctrl: NodeLifecycleController;
+  calls: string[];
+  /** renew stands in for a healthy node's agent: a fresh lease in the store, then a sync. */
+  renew(name: string): Promise<void>;
+}
+
+async function setup(clock: FakeClock, nodeNames = ['n1', 'n2']): Promise<Fixture> {
+  factory = factoryWith({ nodes: nodeNames.map(node), leases: nodeNames.map((n) => lease(n)), pods: [pod('p-default'), pod('p-long', 60)] }, clock);
   const calls: string[] = [];
   // Writes to the node land in the store, as the watch would deliver them.
   const nodes = factory.informerFor(mustResource('nodes')).store;
@@ -68,7 +75,12 @@ async function setup(clock: FakeClock): Promise<{ ctrl: NodeLifecycleController;
   const ctrl = new NodeLifecycleController({ client: {} as RestClient, informers: factory, clock, config }, api);
   factory.start();
   await factory.waitForSync();
-  return { ctrl, calls };
+  const leases = factory.informerFor(mustResource('leases')).store;
+  const renew = async (name: string) => {
+    leases.upsert(lease(name, clock.now()));
+    await ctrl.sync(name);
+  };
+  return { ctrl, calls, renew };
 }
 
 describe('NodeLifecycleController.sync', () => {
@@ -82,9 +94,11 @@ describe('NodeLifecycleController.sync', () => {
 
   it('silent past the grace period: Unknown, tainted, pods not ready; evictions as tolerations run out', async () => {
     const clock = new FakeClock(T0);
-    const { ctrl, calls } = await setup(clock);
+    const { ctrl, calls, renew } = await setup(clock);
     await ctrl.sync('n1');
+    await renew('n2');
     clock.step(40_001);
+    await renew('n2');
     await ctrl.sync('n1');
     expect(calls).toEqual([
       'conditions Ready=Unknown',
@@ -95,14 +109,29 @@ describe('NodeLifecycleController.sync', () => {
     calls.length = 0;
     // p-long tolerates the taint for 60 s, p-default for the default 300 s (podEvictionTimeoutMs).
     clock.step(59_000);
+    await renew('n2');
     await ctrl.sync('n1');
     expect(calls).toEqual([]);
     clock.step(1000);
+    await renew('n2');
     await ctrl.sync('n1');
     expect(calls).toEqual(['evict p-long']);
     clock.step(240_000);
+    await renew('n2');
     await ctrl.sync('n1');
     expect(calls).toEqual(['evict p-long', 'evict p-default']);
+  });
+
+  it('the only node silent (full disruption): tainted, but no pod is evicted', async () => {
+    const clock = new FakeClock(T0);
+    const { ctrl, calls } = await setup(clock, ['n1']);
+    await ctrl.sync('n1');
+    clock.step(40_001);
+    await ctrl.sync('n1');
+    clock.step(600_000);
+    await ctrl.sync('n1');
+    expect(calls.filter((c) => c.startsWith('evict'))).toEqual([]);
+    expect(calls[1]).toMatch(/^taints node.kubernetes.io\/unreachable/);
   });
 
   it('forgets a deleted node', async () => {
