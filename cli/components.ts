@@ -54,13 +54,18 @@ export function registerComponentCommands(program: Command): void {
     .option('--root <dir>', 'where images, containers and their state live (default $SKIFF_HOME/runtime)')
     .option('--socket <path>', 'gRPC socket (default $SKIFF_HOME/runtime.sock)')
     .option('--pod-cidr <cidr>', 'addresses for pods on this node', '10.88.0.0/16')
+    .option('--bridge <name>', 'the pods\' Linux bridge', 'skiff0')
+    .option('--cgroup-root <path>', 'parent cgroup of the pods', '/skiff')
     .action(async (o) => {
       const rt = await startRuntimeService({
         root: o.root ?? join(o.home, 'runtime'),
         socketPath: o.socket ?? runtimeSocket(o.home),
         podCidr: o.podCidr,
+        bridge: o.bridge,
+        cgroupRoot: o.cgroupRoot,
       });
       writeFileSync(join(o.home, 'runtime.pid'), `${process.pid}\n`);
+      writeFileSync(join(o.home, 'runtime.bridge'), `${o.bridge}\n`); // for `skiff down --purge`
       console.log(`${new Date().toISOString()} skiff runtime: serving on ${o.socket ?? runtimeSocket(o.home)}`);
       const stop = () => void rt.stop().then(() => process.exit(0));
       process.once('SIGTERM', stop);
@@ -75,10 +80,22 @@ export function registerComponentCommands(program: Command): void {
     .option('--nodes <n>', 'nodes to run (only 1 today)', (v) => Number(v), 1)
     .option('--node-name <name>', 'name of this node', defaultNodeName())
     .option('--timeout <seconds>', 'how long to wait for a Ready node', (v) => Number(v), 120)
+    .option('--log-server-port <port>', "the node agent's log and exec port", portNumber, 10250)
+    .option('--etcd-client-port <port>', 'client port of the etcd the server starts', portNumber, 12379)
+    .option('--etcd-peer-port <port>', 'peer port of the etcd the server starts', portNumber, 12380)
+    .option('--runtime-args <args>', 'extra arguments for the runtime (e.g. "--pod-cidr 10.89.0.0/16 --bridge skiff1")', '')
     .action(async (o) => {
       if (o.nodes !== 1) throw new Error('--nodes above 1 needs the multi-node pod network, which is not built yet');
       const say = (line: string) => console.log(`==> ${line}`);
-      await up({ home: o.home, port: o.port, nodeName: o.nodeName, timeoutMs: o.timeout * 1000, say });
+      await up({
+        home: o.home,
+        port: o.port,
+        nodeName: o.nodeName,
+        timeoutMs: o.timeout * 1000,
+        say,
+        serverArgs: ['--etcd-client-port', String(o.etcdClientPort), '--etcd-peer-port', String(o.etcdPeerPort)],
+        agentArgs: ['--log-server-port', String(o.logServerPort), '--runtime-args', o.runtimeArgs],
+      });
       console.log(`\nThe cluster is up. Try:\n  export KUBECONFIG=${join(o.home, 'kubeconfig')}\n  kubectl get nodes\n`);
     });
 
@@ -135,9 +152,10 @@ export function registerComponentCommands(program: Command): void {
     .option('--log-server-port <port>', 'port of the log and exec server', portNumber, 10250)
     .option('--hollow <n>', 'run N hollow nodes with the fake runtime instead', (v) => Number(v))
     .option('--runtime-endpoint <path>', 'the runtime service socket (default $SKIFF_HOME/runtime.sock; started when absent)')
+    .option('--runtime-args <args>', 'extra arguments for a runtime the agent starts (e.g. "--pod-cidr 10.89.0.0/16")', '')
     .action(async (o) => {
       const socket = o.runtimeEndpoint ?? runtimeSocket(o.home);
-      const runtime = () => ensureRuntime(o.home, socket);
+      const runtime = () => ensureRuntime(o.home, socket, String(o.runtimeArgs).split(' ').filter(Boolean));
       const agent = await runAgent({ ...o, nodeLabels: parseLabels(o.nodeLabels), runtime });
       const stop = () => void agent.stop().then(() => process.exit(0));
       process.once('SIGTERM', stop);

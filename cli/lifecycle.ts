@@ -17,6 +17,8 @@ export interface UpOptions {
   nodeName: string;
   timeoutMs: number;
   say: (line: string) => void;
+  serverArgs?: string[];
+  agentArgs?: string[];
 }
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -69,13 +71,13 @@ export async function up(o: UpOptions): Promise<void> {
     if (!runningPid(o.home, 'server')) {
       o.say('starting the control plane (etcd, API server, scheduler, controllers)');
       rmSync(kubeconfig, { force: true });
-      startDetached(o.home, 'server', ['server', '--home', o.home, '--port', String(o.port)]);
+      startDetached(o.home, 'server', ['server', '--home', o.home, '--port', String(o.port), ...(o.serverArgs ?? [])]);
     }
     await until('the API server', o.timeoutMs, async () => (existsSync(kubeconfig) ? true : undefined));
     const client = RestClient.fromKubeconfig(kubeconfig, 'skiff-up');
     await until('the API server', o.timeoutMs, () => client.list(mustResource('namespaces')));
     o.say(`starting the node agent and runtime for node ${o.nodeName}`);
-    startDetached(o.home, 'agent', ['agent', '--home', o.home, '--kubeconfig', kubeconfig, '--node-name', o.nodeName]);
+    startDetached(o.home, 'agent', ['agent', '--home', o.home, '--kubeconfig', kubeconfig, '--node-name', o.nodeName, ...(o.agentArgs ?? [])]);
     client.close();
   }
   const client = RestClient.fromKubeconfig(kubeconfig, 'skiff-up');
@@ -136,10 +138,12 @@ export async function down(o: DownOptions): Promise<void> {
   await stopPid(o.home, 'runtime', o.say);
   await stopPid(o.home, 'server', o.say);
   if (o.purge) {
-    o.say(`removing ${o.home} and the pod bridge`);
+    const bridgeFile = join(o.home, 'runtime.bridge');
+    const bridge = existsSync(bridgeFile) ? readFileSync(bridgeFile, 'utf8').trim() : undefined;
+    o.say(`removing ${o.home}${bridge ? ` and the pod bridge ${bridge}` : ''}`);
     rmSync(o.home, { recursive: true, force: true });
     // The CNI bridge outlives its last pod; with the data gone nothing will use it again.
-    spawnSync('ip', ['link', 'del', 'skiff0'], { stdio: 'ignore' });
+    if (bridge) spawnSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
   }
 }
 

@@ -20,13 +20,13 @@ async function answers(rt: RuntimeService): Promise<boolean> {
   }
 }
 
-export async function ensureRuntime(home: string, socket: string, timeoutMs = 30_000): Promise<RuntimeService> {
+export async function ensureRuntime(home: string, socket: string, extraArgs: string[] = [], timeoutMs = 30_000): Promise<RuntimeService> {
   const rt = connectRuntime(socket);
   if (await answers(rt)) return rt;
   mkdirSync(join(home, 'logs'), { recursive: true });
   const log = openSync(join(home, 'logs', 'runtime.log'), 'a');
   const main = fileURLToPath(new URL('./main.js', import.meta.url));
-  const child = spawn(process.execPath, [...process.execArgv, main, 'runtime', '--home', home, '--socket', socket], {
+  const child = spawn(process.execPath, [...process.execArgv, main, 'runtime', '--home', home, '--socket', socket, ...extraArgs], {
     detached: true,
     stdio: ['ignore', log, log],
   });
