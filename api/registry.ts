@@ -1,7 +1,7 @@
 // The resource registry: every kind the API server serves, with the facts routes, discovery,
 // storage and errors are generated from.
 
-export type Subresource = 'status' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward';
+export type Subresource = 'status' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward' | 'finalize';
 
 export interface ResourceInfo {
   group: string; // '' for the core group
@@ -38,7 +38,7 @@ function res(
 }
 
 export const RESOURCES: readonly ResourceInfo[] = [
-  res('', 'Namespace', 'namespaces', false, { shortNames: ['ns'], subresources: ['status'] }),
+  res('', 'Namespace', 'namespaces', false, { shortNames: ['ns'], subresources: ['status', 'finalize'] }),
   res('', 'Pod', 'pods', true, {
     shortNames: ['po'],
     categories: ['all'],

@@ -48,6 +48,8 @@ export function subresourceInfo(r: ResourceInfo, name: Subresource): Subresource
       return { name, responseKind: { group: '', version: 'v1', kind: 'PodExecOptions' }, verbs: ['create', 'get'] };
     case 'attach':
       return { name, responseKind: { group: '', version: 'v1', kind: 'PodAttachOptions' }, verbs: ['create', 'get'] };
+    case 'finalize':
+      return { name, responseKind: gvkOf(r), verbs: ['update'] };
     case 'portforward':
       return { name, responseKind: { group: '', version: 'v1', kind: 'PodPortForwardOptions' }, verbs: ['create', 'get'] };
   }

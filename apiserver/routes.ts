@@ -10,7 +10,7 @@ import { bind, evict, patchObject, successStatus, updateSubresource } from './re
 import { toScale } from './subresources.js';
 import { toTable, wantsTable } from './table/index.js';
 import type { ApiMetrics } from './metrics.js';
-import type { DeleteOptions } from './strategy.js';
+import { finalizeNamespace, type DeleteOptions } from './strategy.js';
 import type { WatchSink } from './cache/cache-watcher.js';
 import { logContainer, logPath, nodeEndpoint, proxyLog, type KubeletClientConfig, type NodeShape } from './pod-log.js';
 
@@ -209,6 +209,14 @@ async function handleSubresource(
     const body = decodeBody(req.body as Buffer, bodyFormat(req.headers['content-type']));
     await evict(store, t.namespace, t.name!, body, q(query, 'dryRun') === 'All');
     return sendJson(reply, 201, successStatus(201));
+  }
+  if (sub === 'finalize' && verb === 'update') {
+    const body = decodeBody(req.body as Buffer, bodyFormat(req.headers['content-type']));
+    const out = await store.guaranteedUpdate(undefined, t.name!, (cur) => finalizeNamespace(cur, body), {
+      subresource: 'internal',
+      dryRun: q(query, 'dryRun') === 'All',
+    });
+    return sendJson(reply, 200, out);
   }
   if (sub === 'log' && verb === 'get') return podLog(deps, store, t, req, reply);
   if (sub === 'exec' || sub === 'attach' || sub === 'portforward') throw badRequest('Upgrade request required');

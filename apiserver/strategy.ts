@@ -3,6 +3,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject, ObjectMeta } from '../api/meta.js';
 import type { ResourceInfo } from '../api/registry.js';
+import { StatusError } from '../api/errors.js';
 
 /** Kinds whose spec changes bump metadata.generation. */
 const GENERATION_KINDS = new Set(['pods', 'deployments', 'replicasets', 'services', 'nodes']);
@@ -105,6 +106,8 @@ export function prepareForUpdate(res: ResourceInfo, next: KubeObject, cur: KubeO
   const out: KubeObject = { ...next, kind: res.kind, metadata: meta };
   if (hasStatusSubresource(res)) setOrDelete(out, 'status', cur.status);
   if (res.plural === 'services') keepClusterIP(out, cur);
+  // Namespace finalizers change only through /finalize, as upstream.
+  if (res.plural === 'namespaces') out.spec = { ...(out.spec as object), finalizers: (cur.spec as { finalizers?: string[] })?.finalizers };
   if (res.plural === 'secrets') mergeStringData(out);
   if (m.generation !== undefined && specChanged(out, cur)) meta.generation = m.generation + 1;
   return out;
@@ -224,4 +227,13 @@ export function shouldRemoveAfterUpdate(res: ResourceInfo, obj: KubeObject): boo
   if (!m.deletionTimestamp || (m.finalizers?.length ?? 0) > 0) return false;
   if (res.plural === 'namespaces') return ((obj.spec as { finalizers?: string[] })?.finalizers?.length ?? 0) === 0;
   return (m.deletionGracePeriodSeconds ?? 0) === 0;
+}
+
+/** PUT namespaces/NAME/finalize: only spec.finalizers moves. */
+export function finalizeNamespace(cur: KubeObject, body: unknown): KubeObject {
+  const finalizers = ((body as { spec?: { finalizers?: unknown } } | undefined)?.spec?.finalizers ?? []) as unknown;
+  if (!Array.isArray(finalizers) || finalizers.some((f) => typeof f !== 'string')) {
+    throw new StatusError(400, 'BadRequest', 'spec.finalizers must be a list of strings');
+  }
+  return { ...cur, spec: { ...(cur.spec as object), finalizers } };
 }
