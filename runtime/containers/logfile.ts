@@ -42,11 +42,17 @@ export class LogFile {
     this.size += bytes.length;
   }
 
+  // A rotation racing a log rotator that already moved the file away (and has not yet asked for a
+  // reopen) finds nothing to rename; it still starts a fresh file rather than crashing the shim.
   private rotate(): void {
     closeSync(this.fd);
-    renameSync(this.path, `${this.path}.1`);
+    try {
+      renameSync(this.path, `${this.path}.1`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
     this.fd = openSync(this.path, 'a');
-    this.size = 0;
+    this.size = fstatSync(this.fd).size;
   }
 }
 
