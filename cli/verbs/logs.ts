@@ -2,14 +2,11 @@
 // the owner's selector. Followed logs stream until the server ends the response.
 
 import type { Command } from 'commander';
-import { formatLabelSelector, type LabelSelector } from '../../api/labels.js';
-import type { KubeObject } from '../../api/meta.js';
 import { resourcePath, withQuery } from '../../client/paths.js';
-import { CliError } from './errors.js';
+import { pickContainer, resolvePod } from './pod-target.js';
 import { parseDuration } from './rollout.js';
-import { listObjects } from './requests.js';
-import { parseTypeName, resolveType } from './resources.js';
-import { openSession, warn, type Session } from './session.js';
+import { resolveType } from './resources.js';
+import { openSession, type Session } from './session.js';
 
 interface LogsOptions {
   follow?: boolean;
@@ -18,10 +15,6 @@ interface LogsOptions {
   tail?: string;
   since?: string;
   timestamps?: boolean;
-}
-
-interface PodSpec {
-  containers?: { name: string }[];
 }
 
 /** registerLogs adds `logs`. */
@@ -57,34 +50,4 @@ async function runLogs(s: Session, args: string[], opts: LogsOptions): Promise<v
   const container = pickContainer(s, pod, opts.container);
   const path = withQuery(resourcePath(resolveType('pods'), s.namespace, pod.metadata.name, 'log'), logQuery(container, opts));
   for await (const chunk of s.client.stream(path, s.io.signal)) s.io.stdout.write(new TextDecoder().decode(chunk));
-}
-
-async function resolvePod(s: Session, args: string[]): Promise<KubeObject> {
-  const { res, name } = parseTypeName(args, 'pods');
-  if (res.kind === 'Pod') return s.client.get(res, s.namespace, name);
-  const owner = await s.client.get(res, s.namespace, name);
-  const selector = (owner.spec as { selector?: LabelSelector | Record<string, string> } | undefined)?.selector;
-  const labelSelector = res.kind === 'Service' ? formatMap(selector as Record<string, string>) : formatLabelSelector(selector as LabelSelector);
-  const pods = await listObjects(s.client, resolveType('pods'), s.namespace, { labelSelector });
-  const running = pods.items.find((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running') ?? pods.items[0];
-  if (!running) throw new CliError(`timed out waiting for the condition`);
-  return running;
-}
-
-function formatMap(m: Record<string, string> | undefined): string {
-  return Object.entries(m ?? {})
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
-}
-
-function pickContainer(s: Session, pod: KubeObject, wanted?: string): string {
-  const names = ((pod.spec as PodSpec | undefined)?.containers ?? []).map((c) => c.name);
-  if (wanted) {
-    if (!names.includes(wanted)) throw new CliError(`container ${wanted} is not valid for pod ${pod.metadata.name}`);
-    return wanted;
-  }
-  const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
-  if (annotated && names.includes(annotated)) return annotated;
-  if (names.length > 1) warn(s, `Defaulted container "${names[0]}" out of: ${names.join(', ')}`);
-  return names[0] ?? '';
 }

@@ -125,6 +125,23 @@ describe.skipIf(!canRun)('a cluster on this machine with real containers (skiff 
     expect(failed.stderr).toContain('command terminated with exit code 4');
   }, 60_000);
 
+  it('skiff exec does the same, with stdin passed through -i', async () => {
+    const [pod] = await servingPods();
+    const ok = await skiff(['exec', pod!.name, '--', 'sh', '-c', 'echo inside $(hostname)']);
+    expect(ok.stdout.trim()).toBe(`inside ${pod!.name}`);
+    const failed = await skiff(['exec', `deploy/web`, '--', 'sh', '-c', 'echo oops >&2; exit 3']).catch((e) => e);
+    expect(failed.code).toBe(3);
+    expect(failed.stderr).toContain('oops\ncommand terminated with exit code 3');
+    const child = execFile(process.execPath, [MAIN, 'exec', '-i', pod!.name, '--', 'wc', '-l'], { env: { ...process.env, SKIFF_HOME: home } });
+    const counted = new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`skiff exec -i exited ${code}`))));
+    });
+    child.stdin!.end('one\ntwo\nthree\n');
+    expect((await counted).trim()).toBe('3');
+  }, 60_000);
+
   it('rolls out a new image and back again', async () => {
     writeFileSync(join(home, 'web.yaml'), manifest('demo/web:v2'));
     await kubectl('apply', '-f', join(home, 'web.yaml'));

@@ -173,6 +173,42 @@ describe('imperative verbs', () => {
     expect(dd.out).toMatch(/Image:\s+nginx:1\.27/);
   });
 
+  it('patch with all three types, and edit through $EDITOR', async () => {
+    expect((await sk(['patch', 'deploy', 'web', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.28"}]}}}}'])).out).toBe(
+      'deployment.apps/web patched\n',
+    );
+    expect((await sk(['patch', 'deploy/web', '--type=merge', '-p', 'metadata: {labels: {patched: "yes"}}'])).out).toBe('deployment.apps/web patched\n');
+    expect((await sk(['patch', 'deploy/web', '--type=merge', '-p', '{"metadata":{"labels":{"patched":"yes"}}}'])).out).toBe(
+      'deployment.apps/web patched (no change)\n',
+    );
+    const jp = file('jp.json', '[{"op":"replace","path":"/spec/replicas","value":3}]');
+    expect((await sk(['patch', 'deploy/web', '--type', 'json', '--patch-file', jp])).out).toBe('deployment.apps/web patched\n');
+    const got = await sk(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].env[0].name} {.metadata.labels.patched}']);
+    expect(got.out).toBe('3 nginx:1.28 E1 yes');
+    expect(await sk(['patch', 'deploy/web', '--type=json', '-p', '{"op":"add"}'])).toMatchObject({ code: 1, err: 'error: unable to parse the patch: a JSON patch must be a list of operations\n' });
+    expect((await sk(['patch', 'deploy/web', '-p', '{"spec":{"replicas":-1}}'])).err).toBe(
+      'The Deployment "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n',
+    );
+    expect((await sk(['patch', 'deploy', 'nope', '-p', '{}'])).err).toBe('Error from server (NotFound): deployments.apps "nope" not found\n');
+
+    // The editor is any command line; the file is its last argument.
+    const env = { ...process.env, EDITOR: "sed -i -e 's/replicas: 3/replicas: 4/'" };
+    const edit = async (args: string[], editor: NodeJS.ProcessEnv) => {
+      const out = new Buf();
+      const err = new Buf();
+      const code = await runCli(['--kubeconfig', cluster.kubeconfig, '-n', ns, ...args], { stdout: out, stderr: err, env: editor });
+      return { code, out: out.text, err: err.text };
+    };
+    expect(await edit(['edit', 'deploy/web'], env)).toEqual({ code: 0, out: 'deployment.apps/web edited\n', err: '' });
+    expect((await sk(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas} {.metadata.labels.patched}'])).out).toBe('4 yes');
+    expect((await edit(['edit', 'deploy/web'], { ...process.env, EDITOR: 'true' })).out).toBe('Edit cancelled, no changes made.\n');
+    const invalid = await edit(['edit', 'deploy/web'], { ...process.env, EDITOR: "sed -i -e 's/replicas: 4/replicas: -5/'" });
+    expect(invalid.code).toBe(1);
+    expect(invalid.err).toContain('spec.replicas: Invalid value: -5: must be greater than or equal to 0');
+    expect(invalid.err).toMatch(/A copy of your changes has been stored to "[^"]+"/);
+    expect((await sk(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'])).out).toBe('4');
+  });
+
   it('rollout pause/resume/restart', async () => {
     expect((await sk(['rollout', 'pause', 'deploy/web'])).out).toBe('deployment.apps/web paused\n');
     expect((await sk(['rollout', 'pause', 'deploy/web'])).err).toBe('error: deployments.apps "web" is already paused\n');
