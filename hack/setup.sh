@@ -16,6 +16,9 @@ declare -A PACKAGES=(
   [ip]=iproute2
   [/bin/busybox]=busybox-static
   [/usr/lib/cni/bridge]=containernetworking-plugins
+  [docker-registry]=docker-registry
+  [skopeo]=skopeo
+  [htpasswd]=apache2-utils
 )
 
 missing=()
