@@ -29,7 +29,11 @@ export class Runc {
   exec(id: string, cmd: string[], timeoutMs: number, pidFile: string): Promise<RunResult> {
     const onTimeout = () => {
       const pid = Number(readFileSyncSafe(pidFile));
-      if (pid > 0) process.kill(pid, 'SIGKILL');
+      try {
+        if (pid > 0) process.kill(pid, 'SIGKILL');
+      } catch {
+        // It exited meanwhile (ESRCH): thrown from a timer, this would crash the runtime.
+      }
     };
     return run(this.binary, ['--root', this.root, 'exec', '--pid-file', pidFile, id, ...cmd], { timeoutMs, onTimeout });
   }
