@@ -1,9 +1,11 @@
 // A hand-encoded gnostic `openapi_v2.Document` protobuf: the only form of /openapi/v2 kubectl
-// 1.27/1.28 accept. It carries just enough for kubectl's query-parameter check: one path per
-// kind whose `patch` operation has the GVK vendor extension and a `fieldValidation` query
-// parameter. Field numbers are gnostic's (openapiv2/OpenAPIv2.proto).
+// 1.27/1.28 accept. It carries one path per kind whose `patch` operation has the GVK vendor
+// extension and a `fieldValidation` query parameter (kubectl's query-parameter check), and the
+// schema definitions (`kubectl explain --output plaintext-openapiv2`, client-side apply's patch
+// computation). Field numbers are gnostic's (openapiv2/OpenAPIv2.proto).
 
 import type { GroupVersionKind } from './discovery.js';
+import { extensionYaml, type OpenAPISchema } from './openapi-schemas.js';
 
 export interface V2PatchPath {
   path: string;
@@ -68,11 +70,33 @@ function namedPath(p: V2PatchPath): Buffer {
   return msg(2, str(1, p.path), msg(2, msg(8, patchOperation(p))));
 }
 
-/** Document{swagger=1, info=2 {title=1, version=2}, paths=8}. */
-export function encodeOpenAPIV2(version: string, paths: V2PatchPath[]): Buffer {
+// Schema{_ref=1, format=2, description=4, required=19, additional_properties=21 {schema=1},
+// type=22 {value=1}, items=23 {schema=1}, properties=25 {NamedSchema{name=1, value=2}},
+// vendor_extension=31 NamedAny}
+function schema(s: OpenAPISchema): Buffer {
+  const out: Buffer[] = [];
+  const text = (num: number, key: string) => typeof s[key] === 'string' && out.push(str(num, s[key]));
+  text(1, '$ref');
+  text(2, 'format');
+  text(4, 'description');
+  for (const r of (s['required'] as string[] | undefined) ?? []) out.push(str(19, r));
+  if (s['additionalProperties']) out.push(msg(21, msg(1, schema(s['additionalProperties'] as OpenAPISchema))));
+  if (typeof s['type'] === 'string') out.push(msg(22, str(1, s['type'])));
+  if (s['items']) out.push(msg(23, msg(1, schema(s['items'] as OpenAPISchema))));
+  const props = s['properties'] as Record<string, OpenAPISchema> | undefined;
+  if (props) out.push(msg(25, ...Object.entries(props).map(([name, p]) => msg(1, str(1, name), msg(2, schema(p))))));
+  for (const [name, value] of Object.entries(s)) {
+    if (name.startsWith('x-')) out.push(msg(31, str(1, name), msg(2, str(2, extensionYaml(value)))));
+  }
+  return Buffer.concat(out);
+}
+
+/** Document{swagger=1, info=2 {title=1, version=2}, paths=8, definitions=9 {NamedSchema=1}}. */
+export function encodeOpenAPIV2(version: string, paths: V2PatchPath[], definitions: Record<string, OpenAPISchema> = {}): Buffer {
   return Buffer.concat([
     str(1, '2.0'),
     msg(2, str(1, 'Kubernetes'), str(2, version)),
     msg(8, ...paths.map(namedPath)),
+    msg(9, ...Object.entries(definitions).map(([name, s]) => msg(1, str(1, name), msg(2, schema(s))))),
   ]);
 }

@@ -1,14 +1,15 @@
 // OpenAPI documents. kubectl reads them to decide whether the server validates fields itself
 // (then it sends ?fieldValidation=Strict and skips client-side validation): it looks for a
 // `patch` operation carrying the kind's GVK extension and a `fieldValidation` parameter.
-// components.schemas stays empty on purpose: schemas with a GVK extension but without patch
-// merge keys would make `kubectl apply` compute its strategic merge patch from them.
+// The schemas (openapi-schemas.ts) serve `kubectl explain` and client-side apply's patch
+// computation, so they carry the same patch merge keys the server merges by.
 
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { pathNotFound } from '../api/errors.js';
 import { RESOURCES, apiGroups, type ResourceInfo } from '../api/registry.js';
 import { gvkOf, resourceVerbs, subresourceInfo, type GroupVersionKind } from './discovery.js';
+import { allDefinitions, groupVersionSchemas } from './openapi-schemas.js';
 import { encodeOpenAPIV2, type V2PatchPath } from './openapi-v2-proto.js';
 import { GIT_VERSION } from './version.js';
 
@@ -137,7 +138,7 @@ export function groupVersionDocument(group: string, version: string): Record<str
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: GIT_VERSION },
     paths: Object.assign({}, ...resources.map(resourcePaths)),
-    components: { schemas: {} },
+    components: { schemas: groupVersionSchemas(group, version) },
   };
 }
 
@@ -203,7 +204,7 @@ export async function openapiRoutes(app: FastifyInstance): Promise<void> {
     async (req, reply) => sendDocument(reply, req.params.group || '-', req.params.version, req.query.hash),
   );
   app.get('/openapi/v2', async (_req, reply) => {
-    v2Body ??= encodeOpenAPIV2(GIT_VERSION, v2PatchPaths());
+    v2Body ??= encodeOpenAPIV2(GIT_VERSION, v2PatchPaths(), allDefinitions());
     // Not the proto-openapi media type: Go's MIME parser rejects its `@` (kubectl-wire §2.1).
     return reply.type('application/octet-stream').send(v2Body);
   });

@@ -9,7 +9,16 @@ import { openapiRoutes } from '../../../apiserver/openapi.js';
 const GNOSTIC_SUBSET = `
 syntax = "proto3";
 package openapi.v2;
-message Document { string swagger = 1; Info info = 2; Paths paths = 8; }
+message Document { string swagger = 1; Info info = 2; Paths paths = 8; Definitions definitions = 9; }
+message Definitions { repeated NamedSchema additional_properties = 1; }
+message NamedSchema { string name = 1; Schema value = 2; }
+message Schema { string ref = 1; string format = 2; string description = 4; repeated string required = 19;
+  AdditionalPropertiesItem additional_properties = 21; TypeItem type = 22; ItemsItem items = 23;
+  Properties properties = 25; repeated NamedAny vendor_extension = 31; }
+message AdditionalPropertiesItem { Schema schema = 1; }
+message TypeItem { repeated string value = 1; }
+message ItemsItem { repeated Schema schema = 1; }
+message Properties { repeated NamedSchema additional_properties = 1; }
 message Info { string title = 1; string version = 2; }
 message Paths { repeated NamedPathItem path = 2; }
 message NamedPathItem { string name = 1; PathItem value = 2; }
@@ -29,6 +38,8 @@ message Any { string yaml = 2; }
 
 interface Param { name: string; in: string }
 interface Operation { parameters: Param[]; 'x-kubernetes-group-version-kind': { group: string; version: string; kind: string } }
+interface SchemaObj { description?: string; required?: string[]; properties?: Record<string, Record<string, unknown>>; [ext: string]: unknown }
+type SchemaDoc = { components: { schemas: Record<string, SchemaObj> } };
 type Doc = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: object } };
 
 let app: FastifyInstance;
@@ -88,7 +99,55 @@ describe('/openapi/v3 group-version documents', () => {
     expect(Object.keys(coll).filter((k) => k !== 'parameters').sort()).toEqual(['delete', 'get', 'post']);
     const scale = doc.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale']!.patch!;
     expect(scale['x-kubernetes-group-version-kind']).toEqual({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
-    expect(doc.components.schemas).toEqual({});
+    expect(doc.components.schemas).toHaveProperty(['io.k8s.api.autoscaling.v1.Scale']);
+  });
+
+  it('components carry the kinds with their GVK, descriptions and required fields', async () => {
+    const schemas = ((await app.inject({ url: '/openapi/v3/apis/apps/v1' })).json() as SchemaDoc).components.schemas;
+    expect(schemas['io.k8s.api.apps.v1.Deployment']!['x-kubernetes-group-version-kind']).toEqual([{ group: 'apps', kind: 'Deployment', version: 'v1' }]);
+    const spec = schemas['io.k8s.api.apps.v1.DeploymentSpec']!;
+    expect(spec.description).toMatch(/desired behaviour/);
+    expect(spec.required).toEqual(['selector', 'template']);
+    expect(spec.properties!['replicas']).toMatchObject({ type: 'integer', format: 'int32', description: expect.any(String) });
+    expect(spec.properties!['template']).toEqual({
+      allOf: [{ $ref: '#/components/schemas/io.k8s.api.core.v1.PodTemplateSpec' }],
+      description: expect.any(String),
+    });
+    expect(schemas['io.k8s.api.apps.v1.Deployment']!.properties!['metadata']).toMatchObject({
+      allOf: [{ $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' }],
+    });
+  });
+
+  it('lists carry the patch strategy and merge key the server merges by', async () => {
+    const core = ((await app.inject({ url: '/openapi/v3/api/v1' })).json() as SchemaDoc).components.schemas;
+    const apps = ((await app.inject({ url: '/openapi/v3/apis/apps/v1' })).json() as SchemaDoc).components.schemas;
+    const prop = (schemas: typeof core, def: string, field: string) => schemas[`io.k8s.api.core.v1.${def}`]?.properties?.[field] ?? apps[def]?.properties?.[field];
+    expect(prop(core, 'PodSpec', 'containers')).toMatchObject({
+      type: 'array',
+      items: { $ref: '#/components/schemas/io.k8s.api.core.v1.Container' },
+      'x-kubernetes-patch-merge-key': 'name',
+      'x-kubernetes-patch-strategy': 'merge',
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['name'],
+    });
+    expect(prop(core, 'PodSpec', 'volumes')).toMatchObject({ 'x-kubernetes-patch-strategy': 'merge,retainKeys' });
+    expect(prop(core, 'Container', 'ports')).toMatchObject({
+      'x-kubernetes-patch-merge-key': 'containerPort',
+      'x-kubernetes-list-map-keys': ['containerPort', 'protocol'],
+    });
+    expect(prop(core, 'Container', 'env')).toMatchObject({ 'x-kubernetes-patch-merge-key': 'name' });
+    expect(prop(core, 'Container', 'args')).toMatchObject({ 'x-kubernetes-list-type': 'atomic' });
+    expect(prop(core, 'Container', 'args')).not.toHaveProperty('x-kubernetes-patch-strategy');
+    expect(prop(core, 'ServiceSpec', 'ports')).toMatchObject({ 'x-kubernetes-patch-merge-key': 'port' });
+    expect(apps['io.k8s.api.apps.v1.DeploymentSpec']!.properties!['strategy']).toMatchObject({ 'x-kubernetes-patch-strategy': 'retainKeys' });
+    expect(apps['io.k8s.api.apps.v1.DeploymentSpec']!.properties!['selector']).toMatchObject({ 'x-kubernetes-map-type': 'atomic' });
+  });
+
+  it.each(['/openapi/v3/api/v1', '/openapi/v3/apis/apps/v1', '/openapi/v3/apis/coordination.k8s.io/v1'])('%s: every $ref resolves inside the document', async (url) => {
+    const doc = (await app.inject({ url })).json() as SchemaDoc;
+    const refs = JSON.stringify(doc.components.schemas).match(/"\$ref":"[^"]+"/g) ?? [];
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(doc.components.schemas).toHaveProperty([ref.split('/').pop()!.slice(0, -1)]);
   });
 
   it('a stale hash is still served but not marked immutable', async () => {
@@ -117,7 +176,8 @@ describe('/openapi/v2 protobuf', () => {
     return Document.toObject(Document.decode(res.rawPayload)) as {
       swagger: string;
       info: { title: string };
-      paths: { path: { name: string; value: { patch: Record<string, any> } }[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+      paths: { path: { name: string; value: { patch: Record<string, any> } }[] };
+      definitions: { additionalProperties: { name: string; value: Record<string, any> }[] };
     };
   }
 
@@ -131,12 +191,33 @@ describe('/openapi/v2 protobuf', () => {
   it('each patch has a fieldValidation query parameter, a 200 response and the GVK as YAML', async () => {
     const doc = await decoded();
     const deploy = doc.paths.path.find((p) => p.name.endsWith('/deployments/{name}'))!.value.patch;
-    const query = deploy.parameters.map((p: any) => p.parameter.nonBodyParameter.queryParameterSubSchema); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const query = deploy.parameters.map((p: any) => p.parameter.nonBodyParameter.queryParameterSubSchema);
     expect(query).toContainEqual({ in: 'query', name: 'fieldValidation', type: 'string' });
     expect(deploy.responses.responseCode[0]).toEqual({ name: '200', value: { response: { description: 'OK' } } });
     expect(deploy.vendorExtension).toEqual([
       { name: 'x-kubernetes-group-version-kind', value: { yaml: 'group: "apps"\nkind: Deployment\nversion: v1\n' } },
     ]);
     expect(deploy.operationId).toBe('patchAppsV1NamespacedDeployment');
+  });
+
+  it('carries the schema definitions: GVK, descriptions, refs and merge keys', async () => {
+    const defs = new Map((await decoded()).definitions.additionalProperties.map((d) => [d.name, d.value]));
+    const deploy = defs.get('io.k8s.api.apps.v1.Deployment')!;
+    expect(deploy.vendorExtension).toContainEqual({
+      name: 'x-kubernetes-group-version-kind',
+      value: { yaml: '- group: apps\n  kind: Deployment\n  version: v1\n' },
+    });
+    const props = (d: Record<string, any>) => new Map(d.properties.additionalProperties.map((p: any) => [p.name, p.value]));
+    const spec = props(deploy).get('spec') as Record<string, unknown>;
+    expect(spec).toMatchObject({ ref: '#/definitions/io.k8s.api.apps.v1.DeploymentSpec', description: expect.any(String) });
+    const podSpec = defs.get('io.k8s.api.core.v1.PodSpec')!;
+    expect(podSpec.required).toEqual(['containers']);
+    const containers = props(podSpec).get('containers') as Record<string, any>;
+    expect(containers.type).toEqual({ value: ['array'] });
+    expect(containers.items.schema[0].ref).toBe('#/definitions/io.k8s.api.core.v1.Container');
+    expect(containers.vendorExtension).toContainEqual({ name: 'x-kubernetes-patch-merge-key', value: { yaml: 'name\n' } });
+    expect(containers.vendorExtension).toContainEqual({ name: 'x-kubernetes-patch-strategy', value: { yaml: 'merge\n' } });
+    const labels = props(defs.get('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta')!).get('labels') as Record<string, any>;
+    expect(labels.additionalProperties.schema.type).toEqual({ value: ['string'] });
   });
 });
