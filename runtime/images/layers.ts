@@ -32,7 +32,12 @@ export function planWhiteouts(entries: string[]): WhiteoutPlan {
     const base = posix.basename(entry);
     const dir = posix.dirname(entry);
     if (base === OPAQUE) plan.opaque.push(dir);
-    else if (base.startsWith('.wh.')) plan.remove.push(posix.join(dir, base.slice(4)));
+    else if (base.startsWith('.wh.')) {
+      // `.wh..` or `.wh...` would name the directory itself or its parent: never a deletion.
+      const name = base.slice(4);
+      const target = name === '.' || name === '..' || name === '' ? undefined : cleanEntry(posix.join(dir, name));
+      if (target !== undefined) plan.remove.push(target);
+    }
   }
   return plan;
 }

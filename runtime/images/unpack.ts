@@ -1,25 +1,93 @@
-// Unpacks layer tarballs (plain or gzip, auto-detected by GNU tar) into a snapshot directory,
-// applying each layer's whiteouts to the layers below it before extracting it, because GNU tar
-// would otherwise write `.wh.` files as plain files.
-import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+// Unpacks layer tarballs (plain or gzip, auto-detected by GNU tar) into a snapshot directory that
+// already holds the layers below. A layer must not write outside the snapshot, whatever it holds:
+// - GNU tar extracts it into an empty staging directory, where tar itself refuses `..` members
+//   and hard links out, strips leading `/`, and creates symlinks only after the files (so no file
+//   is written through a symlink of the same archive);
+// - whiteouts, then the staged entries, are applied to the snapshot through paths resolved inside
+//   it (root-path.ts), so symlinks left by lower layers cannot lead out either;
+// - device nodes are dropped: a container's /dev comes from its spec, never from an image.
+// Whiteouts are applied before the layer's own entries (they delete from the layers below), and
+// `.wh.` files are not extracted, since GNU tar would write them as plain files.
+import { lstat, mkdir, mkdtemp, readdir, rename, rm, chmod, chown, utimes } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { runOk } from '../exec/run.js';
-import { planWhiteouts } from './layers.js';
+import { cleanEntry, planWhiteouts } from './layers.js';
+import { resolveInRoot } from './root-path.js';
 
 /** applyLayer extracts one layer blob on top of dir. */
 export async function applyLayer(blobPath: string, dir: string): Promise<void> {
-  const listing = await runOk('tar', ['-tf', blobPath]);
-  const plan = planWhiteouts(listing.stdout.toString().split('\n').filter(Boolean));
-  for (const path of plan.remove) await rm(join(dir, path), { recursive: true, force: true });
-  for (const path of plan.opaque) await emptyDir(join(dir, path));
-  await runOk('tar', [
-    '-xf', blobPath, '-C', dir,
-    '--numeric-owner', '--same-owner', '--same-permissions',
-    '--exclude=.wh.*',
-  ]);
+  const listing = (await runOk('tar', ['-tf', blobPath])).stdout.toString().split('\n').filter(Boolean);
+  const plan = planWhiteouts(listing);
+  for (const path of plan.remove) await rm(join(await resolveInRoot(dir, dirname(path)), basename(path)), { recursive: true, force: true });
+  for (const path of plan.opaque) await emptyDir(await resolveInRoot(dir, path));
+  const stage = await mkdtemp(`${dir}.stage-`);
+  try {
+    await runOk('tar', [
+      '-xf', blobPath, '-C', stage,
+      '--numeric-owner', '--same-owner', '--same-permissions',
+      '--exclude=.wh.*',
+    ]);
+    await dropDevices(stage);
+    const explicitDirs = new Set(listing.filter((e) => e.endsWith('/')).map(cleanEntry).filter((e) => e !== undefined));
+    await merge(stage, dir, '', explicitDirs);
+  } finally {
+    await rm(stage, { recursive: true, force: true });
+  }
 }
 
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/**
+ * merge moves the staged entries under rel into the snapshot. A directory meets a directory:
+ * merged, taking the layer's mode and owner when the layer names it; an implicit directory (only
+ * a parent of other entries) meeting a symlink follows it inside the root; anything else
+ * replaces what was there, as Docker's layer apply does.
+ */
+async function merge(stage: string, root: string, rel: string, explicitDirs: Set<string>): Promise<void> {
+  const parent = await resolveInRoot(root, rel);
+  await mkdir(parent, { recursive: true });
+  for (const name of await readdir(join(stage, rel))) {
+    const from = join(stage, rel, name);
+    const relName = rel ? `${rel}/${name}` : name;
+    const st = await lstat(from);
+    const explicit = explicitDirs.has(relName);
+    let to = join(parent, name);
+    let there = await lstat(to).catch(() => undefined);
+    if (st.isDirectory() && !explicit && there?.isSymbolicLink()) {
+      to = await resolveInRoot(root, relName);
+      there = await lstat(to).catch(() => undefined);
+    }
+    if (st.isDirectory() && there?.isDirectory()) {
+      await merge(stage, root, relName, explicitDirs);
+      if (explicit) await copyAttributes(st, to);
+      continue;
+    }
+    if (there) await rm(to, { recursive: true, force: true });
+    await mkdir(dirname(to), { recursive: true });
+    await rename(from, to);
+  }
+}
+
+async function copyAttributes(st: Awaited<ReturnType<typeof lstat>>, to: string): Promise<void> {
+  await chown(to, Number(st.uid), Number(st.gid));
+  await chmod(to, Number(st.mode) & 0o7777);
+  await utimes(to, st.atime, st.mtime);
+}
+
+/** dropDevices removes block and character devices (and sockets) from the staged tree. */
+async function dropDevices(dir: string): Promise<void> {
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) await dropDevices(path);
+    else if (e.isBlockDevice() || e.isCharacterDevice() || e.isSocket()) await rm(path, { force: true });
+  }
+}
+
+/** emptyDir deletes what a directory holds; the path is resolved already, so nothing is followed. */
 async function emptyDir(dir: string): Promise<void> {
-  const entries = await readdir(dir).catch(() => [] as string[]);
-  for (const e of entries) await rm(join(dir, e), { recursive: true, force: true });
+  const st = await lstat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) return;
+  for (const e of await readdir(dir)) await rm(join(dir, e), { recursive: true, force: true });
 }

@@ -43,6 +43,9 @@ describe('planWhiteouts', () => {
     ['root-level whiteout with ./', ['./.wh.tmp'], { remove: ['tmp'], opaque: [] }],
     ['opaque dir', ['var/lib/.wh..wh..opq'], { remove: [], opaque: ['var/lib'] }],
     ['escaping entries are ignored', ['../.wh.x', '/../../.wh.y'], { remove: [], opaque: [] }],
+    ['whiteouts naming . or .. are ignored', ['.wh...', './.wh..', 'a/.wh...', 'a/b/.wh..'], { remove: [], opaque: [] }],
+    ['whiteout with .. inside the root stays inside', ['a/../b/.wh.c'], { remove: ['b/c'], opaque: [] }],
+    ['opaque marker through .. is cleaned', ['a/b/../.wh..wh..opq'], { remove: [], opaque: ['a'] }],
   ])('%s', (_n, entries, want) => {
     expect(planWhiteouts(entries)).toEqual(want);
   });
