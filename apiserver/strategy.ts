@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject, ObjectMeta } from '../api/meta.js';
 import type { ResourceInfo } from '../api/registry.js';
 import { StatusError } from '../api/errors.js';
+import { admitPodTolerations } from './admission/default-tolerations.js';
 
 /** Kinds whose spec changes bump metadata.generation. */
 const GENERATION_KINDS = new Set(['pods', 'deployments', 'replicasets', 'services', 'nodes']);
@@ -45,7 +46,8 @@ export function prepareForCreate(res: ResourceInfo, obj: KubeObject, uid: string
   else delete meta.generation;
   const out: KubeObject = { ...obj, apiVersion: obj.apiVersion, kind: res.kind, metadata: meta };
   if (res.plural === 'secrets') mergeStringData(out);
-  return { ...out, ...initialStatus(res, obj) };
+  const admitted = res.plural === 'pods' ? admitPodTolerations(out) : out; // DefaultTolerationSeconds
+  return { ...admitted, ...initialStatus(res, obj) };
 }
 
 function initialStatus(res: ResourceInfo, obj: KubeObject): Partial<KubeObject> {

@@ -19,7 +19,6 @@ export interface ControllerManagerConfig {
   clusterCidr: string;
   nodeCidrMaskSize: number;
   nodeMonitorGracePeriodMs: number;
-  podEvictionTimeoutMs: number;
   terminatedPodGcThreshold: number;
 }
 
@@ -28,7 +27,6 @@ export const DEFAULT_CONTROLLER_CONFIG: ControllerManagerConfig = {
   clusterCidr: '10.244.0.0/16',
   nodeCidrMaskSize: 24,
   nodeMonitorGracePeriodMs: 40_000,
-  podEvictionTimeoutMs: 300_000,
   terminatedPodGcThreshold: 12_500,
 };
 

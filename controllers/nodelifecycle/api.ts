@@ -5,10 +5,12 @@ import { mustResource } from '../../api/registry.js';
 import type { Condition } from '../../api/types/common.js';
 import type { Taint } from '../../api/types/core.js';
 import type { Pod } from '../../api/types/pod.js';
+import type { Clock } from '../../client/clock.js';
 import type { RestClient } from '../../client/rest.js';
+import { EventRecorder, type EventSink } from '../events.js';
 
-/** NodeLifecycleApi is every call the controller makes. */
-export interface NodeLifecycleApi {
+/** NodeLifecycleApi is every call the controller makes, events included. */
+export interface NodeLifecycleApi extends EventSink {
   /** setConditions returns the node as written, so a following taint write is not stale. */
   setConditions(node: KubeObject, conditions: Condition[]): Promise<KubeObject>;
   setTaints(node: KubeObject, taints: Taint[]): Promise<void>;
@@ -21,9 +23,11 @@ const nodes = mustResource('nodes');
 const pods = mustResource('pods');
 
 /** restNodeLifecycleApi writes through a RestClient; node writes are guarded by resourceVersion. */
-export function restNodeLifecycleApi(client: RestClient): NodeLifecycleApi {
+export function restNodeLifecycleApi(client: RestClient, clock: Clock): NodeLifecycleApi {
   const rv = (o: KubeObject) => ({ resourceVersion: o.metadata.resourceVersion });
+  const recorder = new EventRecorder(client, clock, 'node-controller');
   return {
+    event: (obj, type, reason, message) => recorder.event(obj, type, reason, message),
     setConditions: (node, conditions) =>
       client.patch(nodes, undefined, node.metadata.name!, 'merge', { metadata: rv(node), status: { conditions } }, { subresource: 'status' }),
     setTaints: async (node, taints) =>

@@ -83,25 +83,28 @@ const pod = (name: string, tolerations?: Toleration[], extra: Partial<Pod['metad
 const unreachableSince = (ms: number): Taint[] => [{ key: UNREACH, effect: 'NoExecute', timeAdded: ISO(ms) }, { key: UNREACH, effect: 'NoSchedule', timeAdded: ISO(ms) }];
 
 describe('evictionInMs', () => {
-  const DEFAULT = 300_000;
+  // What the API server's DefaultTolerationSeconds admission gives every pod.
+  const admitted = [NOTREADY, UNREACH].map((key) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }));
   const cases = [
-    { name: 'no toleration: the default 300 s from timeAdded', pod: pod('a'), taints: unreachableSince(T0), now: T0 + 100_000, want: 200_000 },
-    { name: 'default ran out: now', pod: pod('a'), taints: unreachableSince(T0), now: T0 + 300_000, want: 0 },
-    { name: 'own toleration with seconds wins over the default', pod: pod('a', [{ key: UNREACH, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 10 }]), taints: unreachableSince(T0), now: T0 + 4000, want: 6000 },
+    { name: 'no toleration at all: now (as upstream; admission normally prevents this)', pod: pod('a'), taints: unreachableSince(T0), now: T0, want: 0 },
+    { name: 'the admitted 300 s, counted from timeAdded', pod: pod('a', admitted), taints: unreachableSince(T0), now: T0 + 100_000, want: 200_000 },
+    { name: 'the admitted 300 s ran out: now', pod: pod('a', admitted), taints: unreachableSince(T0), now: T0 + 300_000, want: 0 },
+    { name: 'a shorter own toleration wins', pod: pod('a', [{ key: UNREACH, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 10 }, ...admitted]), taints: unreachableSince(T0), now: T0 + 4000, want: 6000 },
+    { name: 'negative seconds count as zero', pod: pod('a', [{ key: UNREACH, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: -5 }]), taints: unreachableSince(T0), now: T0, want: 0 },
     { name: 'tolerated forever', pod: pod('a', [{ key: UNREACH, operator: 'Exists', effect: 'NoExecute' }]), taints: unreachableSince(T0), now: T0 + 1e9, want: undefined },
     { name: 'wildcard toleration tolerates everything', pod: pod('a', [{ operator: 'Exists' }]), taints: [...unreachableSince(T0), { key: 'x', effect: 'NoExecute' }], now: T0, want: undefined },
-    { name: 'an untolerated foreign NoExecute taint: now', pod: pod('a'), taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoExecute' }], now: T0, want: 0 },
+    { name: 'an untolerated foreign NoExecute taint: now', pod: pod('a', admitted), taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoExecute' }], now: T0, want: 0 },
     { name: 'Equal toleration with the right value', pod: pod('a', [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoExecute' }]), taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoExecute' }], now: T0, want: undefined },
     { name: 'Equal toleration with another value: now', pod: pod('a', [{ key: 'dedicated', operator: 'Equal', value: 'cpu' }]), taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoExecute' }], now: T0, want: 0 },
     { name: 'NoSchedule taints never evict', pod: pod('a'), taints: [{ key: 'x', effect: 'NoSchedule' }], now: T0, want: undefined },
   ];
-  for (const tc of cases) it(tc.name, () => expect(evictionInMs(tc.pod, tc.taints, tc.now, DEFAULT)).toBe(tc.want));
+  for (const tc of cases) it(tc.name, () => expect(evictionInMs(tc.pod, tc.taints, tc.now)).toBe(tc.want));
 });
 
 describe('planEvictions / podsToMarkNotReady', () => {
   const pods = [pod('due'), pod('later', [{ key: UNREACH, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 60 }]), pod('gone', undefined, { deletionTimestamp: 'x' }), pod('unready', undefined, {}, false)];
   it('evicts due pods and reports the next deadline', () => {
-    const plan = planEvictions(pods, unreachableSince(T0), T0 + 1000, 1000);
+    const plan = planEvictions(pods, unreachableSince(T0), T0 + 1000);
     expect(plan.evict.map((p) => p.metadata.name)).toEqual(['due', 'unready']);
     expect(plan.nextInMs).toBe(59_000);
   });

@@ -32,9 +32,14 @@ const node = (name: string): KubeObject => ({
   status: { conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: iso(T0) }] },
 });
 const lease = (name: string, at = T0): KubeObject => ({ metadata: { name, namespace: 'kube-node-lease', resourceVersion: String(at) }, spec: { renewTime: iso(at) } });
+// Pods as the API server admits them: both default tolerations for 300 s, plus an own one if given.
+const tolerate = (key: string, tolerationSeconds: number) => ({ key: `node.kubernetes.io/${key}`, operator: 'Exists', effect: 'NoExecute', tolerationSeconds });
 const pod = (name: string, tolerationSeconds?: number): KubeObject => ({
   metadata: { name, namespace: 'ns', resourceVersion: '3' },
-  spec: { nodeName: 'n1', containers: [], tolerations: tolerationSeconds === undefined ? undefined : [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds }] },
+  spec: {
+    nodeName: 'n1', containers: [],
+    tolerations: [...(tolerationSeconds === undefined ? [] : [tolerate('unreachable', tolerationSeconds)]), tolerate('not-ready', 300), tolerate('unreachable', 300)],
+  },
   status: { conditions: [{ type: 'Ready', status: 'True' }] },
 });
 
@@ -44,6 +49,8 @@ afterEach(async () => factory?.stop());
 interface Fixture {
   ctrl: NodeLifecycleController;
   calls: string[];
+  /** `Reason kind/name: message` of every event recorded. */
+  events: string[];
   /** renew stands in for a healthy node's agent: a fresh lease in the store, then a sync. */
   renew(name: string): Promise<void>;
 }
@@ -51,6 +58,7 @@ interface Fixture {
 async function setup(clock: FakeClock, nodeNames = ['n1', 'n2']): Promise<Fixture> {
   factory = factoryWith({ nodes: nodeNames.map(node), leases: nodeNames.map((n) => lease(n)), pods: [pod('p-default'), pod('p-long', 60)] }, clock);
   const calls: string[] = [];
+  const events: string[] = [];
   // Writes to the node land in the store, as the watch would deliver them.
   const nodes = factory.informerFor(mustResource('nodes')).store;
   const pods = factory.informerFor(mustResource('pods')).store;
@@ -60,6 +68,7 @@ async function setup(clock: FakeClock, nodeNames = ['n1', 'n2']): Promise<Fixtur
     return next;
   };
   const api: NodeLifecycleApi = {
+    event: (obj, type, reason, message) => void events.push(`${type} ${reason} ${obj.kind}/${obj.name}: ${message}`),
     setConditions: async (n, cs) => (calls.push(`conditions ${cs.map((c) => `${c.type}=${c.status}`).join(',')}`), write(n, { status: { conditions: cs } })),
     setTaints: async (n, ts) => void (calls.push(`taints ${ts.map((t) => `${t.key}:${t.effect}`).join(',')}`), write(n, { spec: { taints: ts } })),
     markPodNotReady: async (p) => {
@@ -71,7 +80,7 @@ async function setup(clock: FakeClock, nodeNames = ['n1', 'n2']): Promise<Fixtur
       pods.upsert({ ...p, metadata: { ...p.metadata, deletionTimestamp: iso(clock.now()) } });
     },
   };
-  const config = { ...DEFAULT_CONTROLLER_CONFIG, nodeMonitorGracePeriodMs: 40_000, podEvictionTimeoutMs: 300_000 };
+  const config = { ...DEFAULT_CONTROLLER_CONFIG, nodeMonitorGracePeriodMs: 40_000 };
   const ctrl = new NodeLifecycleController({ client: {} as RestClient, informers: factory, clock, config }, api);
   factory.start();
   await factory.waitForSync();
@@ -80,7 +89,7 @@ async function setup(clock: FakeClock, nodeNames = ['n1', 'n2']): Promise<Fixtur
     leases.upsert(lease(name, clock.now()));
     await ctrl.sync(name);
   };
-  return { ctrl, calls, renew };
+  return { ctrl, calls, events, renew };
 }
 
 describe('NodeLifecycleController.sync', () => {
@@ -94,7 +103,7 @@ describe('NodeLifecycleController.sync', () => {
 
   it('silent past the grace period: Unknown, tainted, pods not ready; evictions as tolerations run out', async () => {
     const clock = new FakeClock(T0);
-    const { ctrl, calls, renew } = await setup(clock);
+    const { ctrl, calls, events, renew } = await setup(clock);
     await ctrl.sync('n1');
     await renew('n2');
     clock.step(40_001);
@@ -106,8 +115,16 @@ describe('NodeLifecycleController.sync', () => {
       'notready p-default',
       'notready p-long',
     ]);
+    expect(events).toEqual([
+      'Normal RegisteredNode Node/n1: Node n1 event: Registered Node n1 in Controller',
+      'Normal RegisteredNode Node/n2: Node n2 event: Registered Node n2 in Controller',
+      'Normal NodeNotReady Node/n1: Node n1 status is now: NodeNotReady',
+      'Warning NodeNotReady Pod/p-default: Node is not ready',
+      'Warning NodeNotReady Pod/p-long: Node is not ready',
+    ]);
     calls.length = 0;
-    // p-long tolerates the taint for 60 s, p-default for the default 300 s (podEvictionTimeoutMs).
+    events.length = 0;
+    // p-long tolerates the taint for 60 s, p-default for the admitted default 300 s.
     clock.step(59_000);
     await renew('n2');
     await ctrl.sync('n1');
@@ -120,6 +137,25 @@ describe('NodeLifecycleController.sync', () => {
     await renew('n2');
     await ctrl.sync('n1');
     expect(calls).toEqual(['evict p-long', 'evict p-default']);
+    expect(events).toEqual(['Normal TaintManagerEviction Pod/p-long: Marking for deletion Pod ns/p-long', 'Normal TaintManagerEviction Pod/p-default: Marking for deletion Pod ns/p-default']);
+  });
+
+  it('a node back before the tolerations ran out: taints gone, the scheduled evictions cancelled', async () => {
+    const clock = new FakeClock(T0);
+    const { ctrl, calls, events, renew } = await setup(clock);
+    await ctrl.sync('n1');
+    clock.step(40_001);
+    await renew('n2');
+    await ctrl.sync('n1');
+    events.length = 0;
+    clock.step(10_000);
+    await renew('n1');
+    expect(calls.at(-1)).toBe('taints ');
+    expect(calls.filter((c) => c.startsWith('evict'))).toEqual([]);
+    expect(events).toEqual([
+      'Normal TaintManagerEviction Pod/p-default: Cancelling deletion of Pod ns/p-default',
+      'Normal TaintManagerEviction Pod/p-long: Cancelling deletion of Pod ns/p-long',
+    ]);
   });
 
   it('the only node silent (full disruption): tainted, but no pod is evicted', async () => {
