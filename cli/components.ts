@@ -95,6 +95,7 @@ export function registerComponentCommands(program: Command): void {
         say,
         serverArgs: ['--etcd-client-port', String(o.etcdClientPort), '--etcd-peer-port', String(o.etcdPeerPort)],
         agentArgs: ['--log-server-port', String(o.logServerPort), '--runtime-args', o.runtimeArgs],
+        runtimeArgs: String(o.runtimeArgs).split(' ').filter(Boolean),
       });
       console.log(`\nThe cluster is up. Try:\n  export KUBECONFIG=${join(o.home, 'kubeconfig')}\n  kubectl get nodes\n`);
     });

@@ -1,10 +1,11 @@
 // The agent's runtime: connect to the runtime service's socket, starting `skiff runtime` as a
 // detached process first when nothing answers there, so containers outlive agent restarts.
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RuntimeService } from '../runtime/api.js';
+import { waitForFile } from '../runtime/containers/wait-file.js';
 import { connectRuntime } from '../runtime/service/client.js';
 
 export function runtimeSocket(home: string): string {
@@ -21,8 +22,19 @@ async function answers(rt: RuntimeService): Promise<boolean> {
 }
 
 export async function ensureRuntime(home: string, socket: string, extraArgs: string[] = [], timeoutMs = 30_000): Promise<RuntimeService> {
-  const rt = connectRuntime(socket);
-  if (await answers(rt)) return rt;
+  const deadline = Date.now() + timeoutMs;
+  const first = connectRuntime(socket);
+  if (existsSync(socket) && (await answers(first))) return first;
+  first.close();
+  if (!existsSync(socket) || !(await waitForRuntime(socket, 1_000))) {
+    spawnRuntime(home, socket, extraArgs);
+  }
+  const rt = await waitForRuntime(socket, deadline - Date.now());
+  if (rt) return rt;
+  throw new Error(`the runtime service did not answer on ${socket}; see ${join(home, 'logs', 'runtime.log')}`);
+}
+
+function spawnRuntime(home: string, socket: string, extraArgs: string[]): void {
   mkdirSync(join(home, 'logs'), { recursive: true });
   const log = openSync(join(home, 'logs', 'runtime.log'), 'a');
   const main = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -31,10 +43,18 @@ export async function ensureRuntime(home: string, socket: string, extraArgs: str
     stdio: ['ignore', log, log],
   });
   child.unref();
+}
+
+// Waits for the socket to appear (inotify), then asks with a fresh channel each time: a gRPC channel
+// that failed to connect backs off for up to minutes, far longer than the runtime takes to start.
+async function waitForRuntime(socket: string, timeoutMs: number): Promise<RuntimeService | undefined> {
   const deadline = Date.now() + timeoutMs;
+  if (!(await waitForFile(dirname(socket), basename(socket), timeoutMs))) return undefined;
   while (Date.now() < deadline) {
+    const rt = connectRuntime(socket);
     if (await answers(rt)) return rt;
-    await new Promise((r) => setTimeout(r, 100));
+    rt.close();
+    await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`the runtime service did not answer on ${socket}; see ${join(home, 'logs', 'runtime.log')}`);
+  return undefined;
 }
