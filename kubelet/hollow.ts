@@ -1,7 +1,7 @@
 // Hollow nodes (kubemark style): N node agents in one process, each with its own FakeRuntime,
 // registering, heartbeating and "running" pods instantly, for scale benchmarks.
 
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../client/clock.js';
@@ -35,33 +35,34 @@ export async function startHollowNodes(o: HollowOptions): Promise<HollowNodes> {
   const root = mkdtempSync(join(tmpdir(), 'skiff-hollow-'));
   const agents: Agent[] = new Array(o.count);
   const runtimes: FakeRuntime[] = [];
-  const step = o.startConcurrency ?? 50;
-  for (let i = 0; i < o.count; i += step) {
-    await Promise.all(
-      Array.from({ length: Math.min(step, o.count - i) }, async (_, j) => {
-        const n = i + j;
-        const runtime = new FakeRuntime({ clock: o.clock, ipPrefix: `10.${100 + Math.floor(n / 256) % 100}.${n % 256}` });
-        runtimes[n] = runtime;
-        agents[n] = await startAgent({
-          hostIP: `10.0.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`,
-          pressure: () => ({ memory: false, disk: false, pid: false }),
-          rootDir: join(root, String(n)),
-          logDir: join(root, String(n), 'logs'),
-          podWorkers: 4,
-          ...o.agent,
-          client: o.client,
-          nodeName: `${o.prefix ?? 'hollow-node'}-${n}`,
-          runtime,
-          clock: o.clock,
-        });
-      }),
-    );
-  }
+  // A pool rather than batches: one slow registration does not hold the next 49 back.
+  let next = 0;
+  const startOne = async (n: number): Promise<void> => {
+    const runtime = new FakeRuntime({ clock: o.clock, ipPrefix: `10.${100 + (Math.floor(n / 256) % 100)}.${n % 256}` });
+    runtimes[n] = runtime;
+    agents[n] = await startAgent({
+      hostIP: `10.0.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`,
+      pressure: () => ({ memory: false, disk: false, pid: false }),
+      rootDir: join(root, String(n)),
+      logDir: join(root, String(n), 'logs'),
+      podWorkers: 4,
+      ...o.agent,
+      client: o.client,
+      nodeName: `${o.prefix ?? 'hollow-node'}-${n}`,
+      runtime,
+      clock: o.clock,
+    });
+  };
+  const worker = async (): Promise<void> => {
+    while (next < o.count) await startOne(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(o.startConcurrency ?? 50, o.count) }, worker));
   return {
     agents,
     runtimes,
     stop: async () => {
       await Promise.all(agents.map((a) => a?.stop()));
+      rmSync(root, { recursive: true, force: true });
     },
   };
 }

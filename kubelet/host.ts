@@ -1,8 +1,11 @@
 // Facts about this machine for the Node object, and the real pressure checks (upstream eviction
-// manager's default hard thresholds: memory.available<100Mi, nodefs.available<10%, pid 90% used).
+// manager's default hard thresholds: memory.available<100Mi, nodefs.available<10%,
+// nodefs.inodesFree<5%, and pid.available<10%).
 
-import { existsSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
-import { arch, cpus, freemem, hostname, networkInterfaces, release, totalmem } from 'node:os';
+import { existsSync, readFileSync, statfsSync } from 'node:fs';
+import { arch, cpus, hostname, networkInterfaces, release, totalmem } from 'node:os';
+import { realClock, type Clock } from '../client/clock.js';
+import { holdPressure, observedPressure, parseLoadavgTasks, parseMemAvailable, type HostObservation, type PressureMemory } from './node-pressure.js';
 import type { HostInfo, Pressure } from './node-status.js';
 
 /** firstIPv4 is the first non-internal IPv4 address, or 127.0.0.1. */
@@ -42,26 +45,45 @@ export function readHostInfo(hostIP?: string): HostInfo {
   };
 }
 
-/** hostPressure checks memory, disk (of dir) and PIDs against upstream's default thresholds. */
-export function hostPressure(dir: string): () => Pressure {
-  return () => ({ memory: freemem() < 100 * 1024 * 1024, disk: diskLow(dir), pid: pidsHigh() });
-}
-
-function diskLow(dir: string): boolean {
+/** readObservation reads the eviction signals of this host; dir is on the node filesystem. */
+export function readObservation(dir: string): HostObservation {
+  const o: HostObservation = {
+    memoryAvailableBytes: parseMemAvailable(readOr('/proc/meminfo', '')),
+    pidsRunning: parseLoadavgTasks(readOr('/proc/loadavg', '')),
+    pidMax: pidMax(),
+  };
   try {
     const s = statfsSync(existsSync(dir) ? dir : '/');
-    return s.bavail / s.blocks < 0.1;
+    Object.assign(o, { fsAvailableBytes: s.bavail * s.bsize, fsCapacityBytes: s.blocks * s.bsize, fsInodesFree: s.ffree, fsInodes: s.files });
   } catch {
-    return false;
+    // unreadable: no disk signal, as upstream treats a missing observation
   }
+  return o;
 }
 
-function pidsHigh(): boolean {
-  const max = Number(readOr('/proc/sys/kernel/pid_max', '0'));
-  if (!max) return false;
-  try {
-    return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).length > max * 0.9;
-  } catch {
-    return false;
+/** pidMax is upstream's limit: the smaller of kernel.pid_max and kernel.threads-max. */
+function pidMax(): number | undefined {
+  const limits = ['/proc/sys/kernel/pid_max', '/proc/sys/kernel/threads-max'].map((f) => Number(readOr(f, ''))).filter((n) => n > 0);
+  return limits.length ? Math.min(...limits) : undefined;
+}
+
+// One checker per directory: the held conditions belong to the host, however often callers ask.
+const checkers = new Map<string, () => Pressure>();
+
+/**
+ * hostPressure checks memory, disk (of dir) and PIDs against upstream's default hard eviction
+ * thresholds (node-pressure.ts), holding a condition for the transition period after it clears.
+ */
+export function hostPressure(dir: string, clock: Clock = realClock): () => Pressure {
+  let check = checkers.get(dir);
+  if (!check) {
+    let memory: PressureMemory = {};
+    check = () => {
+      const held = holdPressure(observedPressure(readObservation(dir)), memory, clock.now());
+      memory = held.memory;
+      return held.pressure;
+    };
+    checkers.set(dir, check);
   }
+  return check;
 }

@@ -3,6 +3,7 @@
 // The lease is owned by the Node so it goes away with it.
 
 import { StatusError } from '../api/errors.js';
+import type { KubeObject } from '../api/meta.js';
 import { mustResource } from '../api/registry.js';
 import type { Lease } from '../api/types/misc.js';
 import type { Clock } from '../client/clock.js';
@@ -26,13 +27,24 @@ export class NodeLease {
     private readonly nodeUid: () => string,
   ) {}
 
-  /** renew writes renewTime = now, creating the Lease when it is missing. */
+  /**
+   * renew writes renewTime = now. The first time (or after a failed write) it ensures the Lease
+   * exists: a Lease it just created carries renewTime already, so no update follows (upstream
+   * lease controller's sync).
+   */
   async renew(): Promise<void> {
     const renewTime = microTime(this.clock.now());
-    if (!this.lease) this.lease = await this.getOrCreate(renewTime);
+    if (!this.lease) {
+      const ensured = await this.ensure(renewTime);
+      this.lease = ensured.lease;
+      if (ensured.created) {
+        this.renewals++;
+        return;
+      }
+    }
     const next: Lease = { ...this.lease, spec: { ...this.lease.spec, holderIdentity: this.nodeName, leaseDurationSeconds: this.durationSeconds, renewTime } };
     try {
-      this.lease = (await this.client.update(LEASES, next as unknown as Parameters<RestClient['update']>[1])) as unknown as Lease;
+      this.lease = (await this.client.update(LEASES, next as unknown as KubeObject)) as unknown as Lease;
       this.renewals++;
     } catch (err) {
       this.lease = undefined; // re-read next time (409 stale or 404 gone)
@@ -40,12 +52,8 @@ export class NodeLease {
     }
   }
 
-  private async getOrCreate(renewTime: string): Promise<Lease> {
-    try {
-      return (await this.client.get(LEASES, NODE_LEASE_NAMESPACE, this.nodeName)) as unknown as Lease;
-    } catch (err) {
-      if (!(err instanceof StatusError && err.code === 404)) throw err;
-    }
+  /** ensure creates the Lease, or reads the one that exists (an agent restart): one request for a new node. */
+  private async ensure(renewTime: string): Promise<{ lease: Lease; created: boolean }> {
     const uid = this.nodeUid();
     const lease: Lease = {
       apiVersion: 'coordination.k8s.io/v1',
@@ -57,6 +65,11 @@ export class NodeLease {
       },
       spec: { holderIdentity: this.nodeName, leaseDurationSeconds: this.durationSeconds, renewTime },
     };
-    return (await this.client.create(LEASES, NODE_LEASE_NAMESPACE, lease as unknown as Parameters<RestClient['create']>[2])) as unknown as Lease;
+    try {
+      return { lease: (await this.client.create(LEASES, NODE_LEASE_NAMESPACE, lease as unknown as KubeObject)) as unknown as Lease, created: true };
+    } catch (err) {
+      if (!(err instanceof StatusError && err.reason === 'AlreadyExists')) throw err;
+    }
+    return { lease: (await this.client.get(LEASES, NODE_LEASE_NAMESPACE, this.nodeName)) as unknown as Lease, created: false };
   }
 }

@@ -1,6 +1,7 @@
 // The Node object the agent registers and the status it reports (upstream kubelet_node_status.go
 // and nodestatus/setters.go). Pure: host facts come in as HostInfo.
 
+import { isDeepStrictEqual } from 'node:util';
 import { formatQuantity, parseQuantity, subQuantity, compareQuantity, ZERO } from '../api/quantity.js';
 import type { Condition } from '../api/types/common.js';
 import type { Node, NodeStatus, Taint } from '../api/types/core.js';
@@ -87,7 +88,7 @@ export function initialNode(name: string, host: HostInfo, labels: Record<string,
   return { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: nodeLabels(name, host, labels), annotations: { 'node.alpha.kubernetes.io/ttl': '0' } }, spec };
 }
 
-/** buildNodeStatus computes the status; conditions keep transition times from old. */
+/** buildNodeStatus computes the status; conditions keep transition times from old (the server's copy). */
 export function buildNodeStatus(f: NodeFacts, old: NodeStatus | undefined, now: number): NodeStatus {
   const capacity = capacityOf(f.host, f.capacity);
   return {
@@ -137,9 +138,31 @@ function keepTransition(c: Condition, old: Condition[]): Condition {
   return prev && prev.status === c.status && prev.lastTransitionTime ? { ...c, lastTransitionTime: prev.lastTransitionTime } : c;
 }
 
-/** statusChanged compares two statuses ignoring heartbeat times. */
-export function statusChanged(a: NodeStatus | undefined, b: NodeStatus): boolean {
-  const strip = (s: NodeStatus | undefined): string =>
-    JSON.stringify({ ...s, conditions: (s?.conditions ?? []).map(({ lastHeartbeatTime: _h, ...rest }) => rest) });
-  return strip(a) !== strip(b);
+/**
+ * nodeStatusChanged tells whether posting next would change the server's copy (upstream
+ * nodeStatusHasChanged): every field the agent reports must be deep-equal, conditions matched by
+ * type with lastHeartbeatTime ignored. Fields others own (conditions of other types, fields the
+ * agent does not report) do not count.
+ */
+export function nodeStatusChanged(server: NodeStatus | undefined, next: NodeStatus): boolean {
+  if (!server) return true;
+  for (const [k, v] of Object.entries(next)) {
+    if (k === 'conditions') continue;
+    if (!isDeepStrictEqual((server as Record<string, unknown>)[k], v)) return true;
+  }
+  const strip = ({ lastHeartbeatTime: _h, ...rest }: Condition) => rest;
+  return (next.conditions ?? []).some((c) => {
+    const old = server.conditions?.find((o) => o.type === c.type);
+    return !old || !isDeepStrictEqual(strip(old), strip(c));
+  });
+}
+
+/**
+ * shouldPostNodeStatus decides whether the agent writes its Node's status (upstream
+ * tryUpdateNodeStatus): when it differs from the server's copy, or when the last post is
+ * reportFrequencyMs old (upstream nodeStatusReportFrequency, 1 min). Example: unchanged,
+ * last post at t=0, frequency 60 s → false at t=50 s, true at t=60 s.
+ */
+export function shouldPostNodeStatus(server: NodeStatus | undefined, next: NodeStatus, lastPostMs: number | undefined, now: number, reportFrequencyMs: number): boolean {
+  return nodeStatusChanged(server, next) || lastPostMs === undefined || now - lastPostMs >= reportFrequencyMs;
 }

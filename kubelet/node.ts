@@ -1,13 +1,14 @@
 // Registers the Node and keeps its status current (upstream kubelet_node_status.go): status is
-// computed every statusUpdateFrequency and written when it changed or when the last write is
-// older than the report frequency. Writes are merge patches on nodes/status.
+// computed every statusUpdateFrequency and written when it differs from the server's copy or
+// when the last write is older than the report frequency. Writes are merge patches on nodes/status.
 
 import { StatusError } from '../api/errors.js';
+import type { KubeObject } from '../api/meta.js';
 import { mustResource } from '../api/registry.js';
-import type { Node, NodeStatus, Taint } from '../api/types/core.js';
+import type { Node, Taint } from '../api/types/core.js';
 import type { Clock } from '../client/clock.js';
 import type { RestClient } from '../client/rest.js';
-import { buildNodeStatus, initialNode, statusChanged, type NodeFacts } from './node-status.js';
+import { buildNodeStatus, initialNode, shouldPostNodeStatus, type NodeFacts } from './node-status.js';
 import type { HostInfo } from './node-status.js';
 
 const NODES = mustResource('nodes');
@@ -23,44 +24,65 @@ export interface NodeReporterOptions {
   podCidr?: string;
   facts(): Promise<Omit<NodeFacts, 'host'>>;
   reportFrequencyMs: number;
+  /** The Node as an informer has it, when the caller runs one; newer copies win over our last write's answer. */
+  observed?: () => Node | undefined;
 }
 
-/** NodeReporter owns this agent's Node object. */
+/**
+ * NodeReporter owns this agent's Node object. It decides against the server's copy of the Node
+ * (the newer of the caller's informer copy and the answer to its own last write), not against
+ * what it last sent, so a change made by someone else (the node lifecycle controller marking the
+ * node Unknown) is corrected at the next status tick.
+ */
 export class NodeReporter {
-  private last?: NodeStatus;
-  private lastWrite = 0;
+  private server?: Node;
+  private lastPost?: number;
   uid = '';
 
   constructor(private readonly o: NodeReporterOptions) {}
 
-  /** register creates the Node, or adopts the existing one (labels merged). */
+  /**
+   * register creates the Node with its status (upstream's initialNode carries the status, so a
+   * new node needs no second write), or adopts the existing one (labels merged) and posts.
+   */
   async register(): Promise<void> {
+    const now = this.o.clock.now();
     const node = initialNode(this.o.name, this.o.host, this.o.labels, this.o.taints, this.o.podCidr);
+    node.status = buildNodeStatus(await this.facts(), undefined, now);
     try {
-      const created = await this.o.client.create(NODES, undefined, node as unknown as Parameters<RestClient['create']>[2]);
-      this.uid = created.metadata.uid ?? '';
+      this.server = await this.o.client.create(NODES, undefined, node as unknown as KubeObject) as unknown as Node;
+      this.lastPost = now;
     } catch (err) {
       if (!(err instanceof StatusError && err.reason === 'AlreadyExists')) throw err;
-      const patched = await this.o.client.patch(NODES, undefined, this.o.name, 'merge', { metadata: { labels: node.metadata.labels } });
-      this.uid = patched.metadata.uid ?? '';
-      this.last = (patched as unknown as Node).status;
+      this.server = await this.o.client.patch(NODES, undefined, this.o.name, 'merge', { metadata: { labels: node.metadata.labels } }) as unknown as Node;
     }
-    await this.update(true);
+    this.uid = this.server.metadata.uid ?? '';
+    await this.update();
   }
 
-  /** update computes the status and writes it if needed; true when written. */
-  async update(force = false): Promise<boolean> {
+  /** update computes the status and writes it if shouldPostNodeStatus says so; true when written. */
+  async update(): Promise<boolean> {
     const now = this.o.clock.now();
-    const next = buildNodeStatus({ host: this.o.host, ...(await this.o.facts()) }, this.last, now);
-    if (!force && !statusChanged(this.last, next) && now - this.lastWrite < this.o.reportFrequencyMs) return false;
-    await this.o.client.patch(NODES, undefined, this.o.name, 'merge', { status: next }, { subresource: 'status' });
-    this.last = next;
-    this.lastWrite = now;
+    const server = this.serverCopy();
+    const next = buildNodeStatus(await this.facts(), server?.status, now);
+    if (!shouldPostNodeStatus(server?.status, next, this.lastPost, now, this.o.reportFrequencyMs)) return false;
+    this.server = await this.o.client.patch(NODES, undefined, this.o.name, 'merge', { status: next }, { subresource: 'status' }) as unknown as Node;
+    this.lastPost = now;
     return true;
   }
 
-  /** allocatable as last reported. */
+  /** allocatable as the server has it. */
   allocatable(): Record<string, string> {
-    return (this.last?.allocatable ?? {}) as Record<string, string>;
+    return (this.serverCopy()?.status?.allocatable ?? {}) as Record<string, string>;
+  }
+
+  private async facts(): Promise<NodeFacts> {
+    return { host: this.o.host, ...(await this.o.facts()) };
+  }
+
+  private serverCopy(): Node | undefined {
+    const watched = this.o.observed?.();
+    if (!watched || watched.metadata.uid !== this.server?.metadata.uid) return this.server ?? watched;
+    return Number(watched.metadata.resourceVersion) > Number(this.server?.metadata.resourceVersion) ? watched : this.server;
   }
 }
