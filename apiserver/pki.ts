@@ -39,6 +39,23 @@ export function ensurePki(dir: string, hosts: string[] = []): Pki {
   };
 }
 
+/** KUBELET_CLIENT_CN names the API server when it calls node agents (pods/log, exec, ...). */
+export const KUBELET_CLIENT_CN = 'skiff-apiserver-kubelet-client';
+
+/**
+ * The API server's client certificate for node agents (upstream's apiserver-kubelet-client.crt),
+ * signed by the cluster CA in dir, made once. Nodes accept it and nothing else but admin tokens.
+ */
+export function ensureKubeletClientCert(dir: string): { cert: string; key: string } {
+  const crt = join(dir, 'apiserver-kubelet-client.crt');
+  if (!existsSync(crt)) {
+    writeFileSync(join(dir, 'apiserver-kubelet-client.ext'), 'extendedKeyUsage=clientAuth\n');
+    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'apiserver-kubelet-client.key', '-out', 'apiserver-kubelet-client.csr', '-subj', `/O=system:masters/CN=${KUBELET_CLIENT_CN}`], dir);
+    openssl(['x509', '-req', '-in', 'apiserver-kubelet-client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'apiserver-kubelet-client.crt', '-days', '3650', '-extfile', 'apiserver-kubelet-client.ext'], dir);
+  }
+  return { cert: readFileSync(crt, 'utf8'), key: readFileSync(join(dir, 'apiserver-kubelet-client.key'), 'utf8') };
+}
+
 /** The admin bearer token, made once. */
 export function ensureAdminToken(dir: string): string {
   return ensureToken(dir, 'admin.token');

@@ -1,14 +1,17 @@
 // pods/NAME/log: picks the container as upstream does, finds the pod's node and proxies the
 // node agent's log endpoint (GET /containerLogs/{ns}/{pod}/{container}) to the client, streaming
 // for follow=true. Like kube-apiserver without --kubelet-certificate-authority, the node's serving
-// certificate is not verified; the request carries the API server's token for node agents.
+// certificate is not verified; the API server proves itself to the node with its kubelet client
+// certificate (signed by the cluster CA), or with a static token in tests.
 import type { FastifyReply } from 'fastify';
 import { Agent, request } from 'undici';
 import type { KubeObject } from '../api/meta.js';
 import { StatusError, badRequest } from '../api/errors.js';
 
 export interface KubeletClientConfig {
-  /** Bearer token the node agents accept from the API server. */
+  /** The API server's client certificate and key for node agents (upstream's --kubelet-client-certificate). */
+  clientCert?: { cert: string; key: string };
+  /** A bearer token the node agents accept from the API server (tests' stand-in nodes). */
   token?: string;
   defaultPort?: number;
 }
@@ -60,7 +63,17 @@ export function logPath(pod: PodShape, container: string, query: Record<string, 
   return `/containerLogs/${m.namespace}/${m.name}/${encodeURIComponent(container)}${qs ? `?${qs}` : ''}`;
 }
 
-const insecureAgent = new Agent({ connect: { rejectUnauthorized: false } });
+const agents = new WeakMap<KubeletClientConfig, Agent>();
+
+/** kubeletDispatcher: TLS to a node, presenting the client certificate; one pool per config. */
+function kubeletDispatcher(cfg: KubeletClientConfig): Agent {
+  let a = agents.get(cfg);
+  if (!a) {
+    a = new Agent({ connect: { rejectUnauthorized: false, cert: cfg.clientCert?.cert, key: cfg.clientCert?.key } });
+    agents.set(cfg, a);
+  }
+  return a;
+}
 
 /** Streams the node's answer to the client; a node error comes back as a Status. */
 export async function proxyLog(
@@ -74,7 +87,7 @@ export async function proxyLog(
   let res;
   try {
     res = await request(nodeUrl + path, {
-      dispatcher: insecureAgent,
+      dispatcher: kubeletDispatcher(cfg),
       signal: ac.signal,
       headers: cfg.token ? { authorization: `Bearer ${cfg.token}` } : {},
     });

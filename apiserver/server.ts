@@ -17,8 +17,12 @@ import { ResourceStore } from './resource-store.js';
 import { resourceRoutes } from './routes.js';
 import { ApiMetrics } from './metrics.js';
 import { healthRoutes } from './health.js';
-import { authenticate, type TokenTable } from './auth.js';
-import { BODY_LIMIT_BYTES, unsupported, mediaType } from './body.js';
+import { authenticate, nodeNameOf, tableAuthenticator, unionAuthenticator, type Authenticator, type TokenStore, type TokenTable } from './auth.js';
+import { bootstrapAuthenticator, BOOTSTRAP_NAMESPACE } from './bootstrap.js';
+import { bootstrapRoutes, type AuthedRequest } from './bootstrap-routes.js';
+import { authorize, forbidden } from './authz/index.js';
+import { requestAttributes, storeGraph } from './authz/request.js';
+import { BODY_LIMIT_BYTES, unsupported, mediaType, bodyFormat, decodeBody } from './body.js';
 import { Compactor, currentRevision } from './compactor.js';
 import { parseCidr, firstServiceIP } from './clusterip.js';
 import { serviceIPHooks } from './service-ips.js';
@@ -32,8 +36,14 @@ export interface ApiServerConfig {
   host?: string;
   port?: number;
   tls?: { cert: string; key: string };
-  /** undefined: no authentication (only for tests over inject()). */
+  /** Plain tokens (tests, static users). With neither this nor tokenStore: no authentication (inject() tests). */
   tokens?: TokenTable;
+  /** Hashed tokens in the data dir (admin, components, nodes); node credentials are issued into it. */
+  tokenStore?: TokenStore;
+  /** The cluster CA (PEM) served to joining nodes at /skiff/bootstrap/cluster-info. */
+  caCert?: string;
+  /** Authorize requests (default: on whenever authentication is). */
+  authorization?: boolean;
   serviceCidr?: string;
   compactionIntervalMs?: number;
   /** How the API server reaches node agents (pods/log, exec). */
@@ -116,7 +126,9 @@ export async function buildApiServer(config: ApiServerConfig): Promise<ApiServer
     ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
   }) as unknown as FastifyInstance;
   registerBodyParsing(app);
-  registerHooks(app, config, metrics, stores);
+  const authn = authenticatorFor(config, stores);
+  registerHooks(app, config, metrics, stores, authn);
+  await bootstrapRoutes(app, { caCert: config.caCert, tokenStore: config.tokenStore, authn, now: () => new Date() });
   await healthRoutes(app, {
     etcd: async () => void (await currentRevision(etcd)),
     cachesReady: () => [...stores.values()].every((s) => s.cache.isReady()),
@@ -132,7 +144,12 @@ export async function buildApiServer(config: ApiServerConfig): Promise<ApiServer
     maxWatchSeconds: config.maxWatchSeconds ?? 1800,
     kubelet: config.kubelet ?? {},
   });
-  registerStreamProxy(app.server as Server, { stores, tokens: config.tokens, kubelet: config.kubelet ?? {} });
+  registerStreamProxy(app.server as Server, {
+    stores,
+    authn,
+    authorize: authn && config.authorization !== false ? (a) => authorize(a, storeGraph(stores)) : undefined,
+    kubelet: config.kubelet ?? {},
+  });
   const compactor = new Compactor(etcd, config.compactionIntervalMs ?? 5 * 60_000);
   compactor.start();
   return {
@@ -173,11 +190,52 @@ interface SkiffRequest extends FastifyRequest {
   startedAt?: bigint;
 }
 
-function registerHooks(app: FastifyInstance, config: ApiServerConfig, metrics: ApiMetrics, stores: Map<string, ResourceStore>): void {
-  app.addHook('onRequest', async (req: SkiffRequest) => {
-    req.startedAt = process.hrtime.bigint();
-    if (config.tokens) authenticate(req, config.tokens);
+/** The token sources of this server: static table, hashed store, bootstrap-token Secrets. */
+function authenticatorFor(config: ApiServerConfig, stores: Map<string, ResourceStore>): Authenticator | undefined {
+  if (!config.tokens && !config.tokenStore) return undefined;
+  const secrets = stores.get('secrets')!.cache;
+  const list: Authenticator[] = [];
+  if (config.tokens) list.push(tableAuthenticator(config.tokens));
+  if (config.tokenStore) list.push(config.tokenStore);
+  list.push(bootstrapAuthenticator((name) => secrets.get(`/registry/secrets/${BOOTSTRAP_NAMESPACE}/${name}`)?.obj));
+  return unionAuthenticator(list);
+}
+
+/** The name in a create's body, which NodeRestriction needs (nodes and leases of node users). */
+function createdName(req: FastifyRequest): string | undefined {
+  if (req.method !== 'POST' || !Buffer.isBuffer(req.body)) return undefined;
+  try {
+    return (decodeBody(req.body, bodyFormat(req.headers['content-type'])) as { metadata?: { name?: string } })?.metadata?.name;
+  } catch {
+    return undefined;
+  }
+}
+
+function registerAuthorization(app: FastifyInstance, stores: Map<string, ResourceStore>): void {
+  const graph = storeGraph(stores);
+  app.addHook('preHandler', async (req: AuthedRequest) => {
+    const user = req.skiffUser;
+    // The bootstrap endpoints check their callers themselves.
+    if (!user || req.url.startsWith('/skiff/bootstrap/')) return;
+    const objectName = nodeNameOf(user) ? createdName(req) : undefined;
+    const attrs = requestAttributes(user, req.method, req.url, req.query as Record<string, string>, objectName);
+    const d = authorize(attrs, graph);
+    if (!d.allowed) throw forbidden(attrs, d.reason);
   });
+}
+
+function registerHooks(
+  app: FastifyInstance,
+  config: ApiServerConfig,
+  metrics: ApiMetrics,
+  stores: Map<string, ResourceStore>,
+  authn: Authenticator | undefined,
+): void {
+  app.addHook('onRequest', async (req: SkiffRequest & AuthedRequest) => {
+    req.startedAt = process.hrtime.bigint();
+    if (authn) req.skiffUser = authenticate(req, authn);
+  });
+  if (authn && config.authorization !== false) registerAuthorization(app, stores);
   app.addHook('onResponse', async (req: SkiffRequest, reply) => {
     const info = req.skiff ?? { verb: req.method.toLowerCase(), resource: '', subresource: '' };
     metrics.requests.labels(info.verb, info.resource, info.subresource, String(reply.statusCode)).inc();

@@ -9,13 +9,17 @@ import type { KubeObject } from '../api/meta.js';
 import { StatusError, badRequest, pathNotFound } from '../api/errors.js';
 import { parseResourcePath } from './request-path.js';
 import type { ResourceStore } from './resource-store.js';
-import { authenticate, type TokenTable } from './auth.js';
+import { authenticate, type Authenticator } from './auth.js';
+import { forbidden, type Decision, type RequestAttributes } from './authz/attributes.js';
+import { requestAttributes } from './authz/request.js';
 import { logContainer, nodeEndpoint, type KubeletClientConfig, type NodeShape } from './pod-log.js';
 import { toStatusError } from './status-error.js';
 
 export interface StreamProxyDeps {
   stores: Map<string, ResourceStore>;
-  tokens?: TokenTable;
+  authn?: Authenticator;
+  /** Decides the request once authenticated (undefined: no authorization). */
+  authorize?: (a: RequestAttributes) => Decision;
   kubelet: KubeletClientConfig;
 }
 
@@ -30,13 +34,19 @@ export function registerStreamProxy(server: Server, deps: StreamProxyDeps): void
 }
 
 async function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, deps: StreamProxyDeps): Promise<void> {
-  if (deps.tokens) authenticate({ url: req.url ?? '', headers: req.headers }, deps.tokens);
+  const user = deps.authn ? authenticate({ url: req.url ?? '', headers: req.headers }, deps.authn) : undefined;
+  if (user && deps.authorize) {
+    const attrs = requestAttributes(user, req.method ?? 'GET', req.url ?? '', {});
+    const d = deps.authorize(attrs);
+    if (!d.allowed) throw forbidden(attrs, d.reason);
+  }
   const t = parseResourcePath(req.url ?? '');
   const sub = t?.subresource;
   if (!t || !t.name || t.res.plural !== 'pods' || !sub || !(sub in KUBELET_PATHS)) throw pathNotFound();
   const pod = await deps.stores.get('pods')!.get(t.namespace, t.name);
   const target = await kubeletTarget(pod, sub as StreamSub, new URL(req.url!, 'https://x').searchParams, deps);
-  const node = connect({ host: target.host, port: target.port, rejectUnauthorized: false });
+  const cert = deps.kubelet.clientCert;
+  const node = connect({ host: target.host, port: target.port, rejectUnauthorized: false, cert: cert?.cert, key: cert?.key });
   node.once('secureConnect', () => {
     node.write(requestHead(req, target.path, deps.kubelet.token, `${target.host}:${target.port}`));
     if (head.length) node.write(head);

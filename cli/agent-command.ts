@@ -1,13 +1,16 @@
 // `skiff agent`: the node agent (kubelet) for this machine, or N hollow nodes with the fake
-// runtime for scale tests. It reaches the API server with a kubeconfig, or --server/--token.
+// runtime for scale tests. It reaches the API server with a kubeconfig; or, given --server and a
+// join token, it joins first (token-join.ts) and keeps its own credentials in
+// $SKIFF_HOME/nodes/<node>/kubeconfig, which later starts reuse.
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RestClient } from '../client/rest.js';
 import { startAgent, startHollowNodes } from '../kubelet/index.js';
 import type { RuntimeService } from '../runtime/api.js';
-import { ensurePki } from '../apiserver/pki.js';
-import { KUBELET_CLIENT_TOKEN } from './server-command.js';
+import { ensurePki, KUBELET_CLIENT_CN } from '../apiserver/pki.js';
+import { loadKubeconfig } from '../client/kubeconfig.js';
+import { ensureNodeKubeconfig, isJoinToken, nodeKubeconfigPath } from './token-join.js';
 import { runcStreamBackend } from '../kubelet/runc-streams.js';
 import { mustResource } from '../api/registry.js';
 
@@ -17,6 +20,8 @@ export interface AgentOptions {
   server?: string;
   token?: string;
   caFile?: string;
+  /** kubeadm's --discovery-token-ca-cert-hash, for a bare `<id>.<secret>` token. */
+  discoveryTokenCaCertHash?: string;
   nodeName?: string;
   nodeIp?: string;
   hollow?: number;
@@ -34,6 +39,27 @@ export function agentClient(o: Pick<AgentOptions, 'kubeconfig' | 'server' | 'tok
   return RestClient.fromKubeconfig(o.kubeconfig, 'skiff-agent');
 }
 
+/**
+ * agentConnection picks the agent's credentials: --kubeconfig; else the node's own kubeconfig
+ * (joining first when --server comes with a join token); else --server/--token/--ca-file; else
+ * the default kubeconfig. ca is the cluster CA, which the log server trusts for client certs.
+ */
+export async function agentConnection(o: AgentOptions, nodeName: string): Promise<{ client: RestClient; ca?: string }> {
+  const fromFile = (path: string | undefined) => {
+    const cfg = loadKubeconfig(path);
+    return { client: new RestClient({ ...cfg, userAgent: 'skiff-agent' }), ca: cfg.ca };
+  };
+  if (o.kubeconfig) return fromFile(o.kubeconfig);
+  if (o.server && o.token && isJoinToken(o.token)) {
+    const r = await ensureNodeKubeconfig({ home: o.home, server: o.server, token: o.token, caCertHash: o.discoveryTokenCaCertHash, nodeName });
+    log(r.joined ? `joined ${o.server} as node ${nodeName}; credentials in ${r.path}` : `using the node credentials in ${r.path}`);
+    return fromFile(r.path);
+  }
+  if (o.server) return { client: agentClient(o), ca: o.caFile ? readFileSync(o.caFile, 'utf8') : undefined };
+  const own = nodeKubeconfigPath(o.home, nodeName);
+  return fromFile(existsSync(own) ? own : undefined);
+}
+
 /** Parses `a=b,c=d` as --node-labels takes it. */
 export function parseLabels(text: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -45,7 +71,8 @@ export function parseLabels(text: string): Record<string, string> {
 }
 
 export async function runAgent(o: AgentOptions): Promise<{ stop(): Promise<void> }> {
-  const client = agentClient(o);
+  const nodeName = o.nodeName ?? hostname().toLowerCase();
+  const { client, ca } = await agentConnection(o, nodeName);
   const onError = (err: unknown, what: string) => log(`${what}: ${(err as Error).message ?? String(err)}`);
   if (o.hollow) {
     const hollow = await startHollowNodes({ client, count: o.hollow, prefix: o.nodeName ?? 'hollow' });
@@ -53,10 +80,8 @@ export async function runAgent(o: AgentOptions): Promise<{ stop(): Promise<void>
     return hollow;
   }
   if (!o.runtime) throw new Error('no container runtime: give --runtime-endpoint, or --hollow N for fake nodes');
-  const nodeName = o.nodeName ?? hostname().toLowerCase();
   const pkiDir = join(o.home, 'nodes', nodeName, 'pki');
   const tls = ensurePki(pkiDir, o.nodeIp ? [o.nodeIp] : []);
-  const tokenFile = join(o.home, 'pki', KUBELET_CLIENT_TOKEN);
   const runtime = await o.runtime();
   const streams = runcStreamBackend({
     runtime,
@@ -77,13 +102,26 @@ export async function runAgent(o: AgentOptions): Promise<{ stop(): Promise<void>
     logServer: {
       port: o.logServerPort,
       tls: { cert: tls.cert, key: tls.key },
-      token: existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined,
+      // Only the API server (its client certificate) and admins (checked by a TokenReview) get in.
+      clientCert: ca ? { ca, commonNames: [KUBELET_CLIENT_CN] } : undefined,
+      reviewToken: (token) => reviewToken(client, token),
       streams,
     },
     onError,
   });
   log(`node ${nodeName} registered; log server on :${o.logServerPort}`);
   return agent;
+}
+
+/** reviewToken asks the API server who a bearer token belongs to (TokenReview). */
+export async function reviewToken(client: RestClient, token: string): Promise<{ name: string; groups: string[] } | undefined> {
+  const review = await client.request<{ status?: { authenticated?: boolean; user?: { username: string; groups?: string[] } } }>(
+    'POST',
+    '/apis/authentication.k8s.io/v1/tokenreviews',
+    { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } },
+  );
+  const u = review.status?.authenticated ? review.status.user : undefined;
+  return u ? { name: u.username, groups: u.groups ?? [] } : undefined;
 }
 
 function log(msg: string): void {

@@ -13,6 +13,7 @@ import { connectRuntime } from '../runtime/service/client.js';
 import { ensureRuntime, runtimeSocket } from './runtime-process.js';
 import { writeFileSync } from 'node:fs';
 import { defaultNodeName, down, up } from './lifecycle.js';
+import { registerTokenCommands } from './token.js';
 
 export function portNumber(v: string): number {
   const n = Number(v);
@@ -46,6 +47,8 @@ export function registerComponentCommands(program: Command): void {
         components: ['scheduler', 'controller-manager'].filter((c) => !String(o.disable).split(',').includes(c)),
       });
     });
+
+  registerTokenCommands(program);
 
   program
     .command('runtime')
@@ -144,9 +147,10 @@ export function registerComponentCommands(program: Command): void {
     .description('run the node agent for this machine (or --hollow N fake nodes)')
     .option('--home <dir>', 'state directory ($SKIFF_HOME)', skiffHome())
     .option('--kubeconfig <path>', 'kubeconfig to reach the API server')
-    .option('--server <url>', 'API server URL (with --token and --ca-file instead of a kubeconfig)')
-    .option('--token <token>', 'bearer token for the API server')
-    .option('--ca-file <path>', "the cluster CA's certificate")
+    .option('--server <url>', 'API server URL, e.g. https://HOST:6443 (with --token: join, or a bearer token and --ca-file)')
+    .option('--token <token>', 'join string from `skiff server`/`skiff token create` (K10<ca hash>::<id>.<secret>), or a bearer token')
+    .option('--discovery-token-ca-cert-hash <sha256:hex>', "the CA pin for a bare <id>.<secret> token (kubeadm's flag)")
+    .option('--ca-file <path>', "the cluster CA's certificate (with a plain bearer token)")
     .option('--node-name <name>', 'name of this node (default: the hostname)')
     .option('--node-ip <ip>', 'address other nodes and the API server reach this node at')
     .option('--node-labels <k=v,...>', 'extra labels for the Node', '')
@@ -173,7 +177,7 @@ export function registerComponentCommands(program: Command): void {
       .option('--kubeconfig <path>', 'kubeconfig to reach the API server (default $KUBECONFIG or $SKIFF_HOME/kubeconfig)')
       .action(async (o) => {
         const client = RestClient.fromKubeconfig(o.kubeconfig, `skiff-${name}`);
-        const running = await startControlPlane(client, [name]);
+        const running = await startControlPlane(() => client, [name]);
         console.log(`${new Date().toISOString()} skiff ${name}: running against ${client.server}`);
         const stop = () => void running.stop().then(() => process.exit(0));
         process.once('SIGTERM', stop);

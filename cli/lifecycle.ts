@@ -73,6 +73,7 @@ export async function up(o: UpOptions): Promise<void> {
     if (!runningPid(o.home, 'server')) {
       o.say('starting the control plane (etcd, API server, scheduler, controllers)');
       rmSync(kubeconfig, { force: true });
+      rmSync(join(o.home, 'join-token'), { force: true });
       startDetached(o.home, 'server', ['server', '--home', o.home, '--port', String(o.port), ...(o.serverArgs ?? [])]);
     }
     // The runtime needs nothing from the API server: starting it now overlaps its start-up with
@@ -81,8 +82,13 @@ export async function up(o: UpOptions): Promise<void> {
     await until('the API server', o.timeoutMs, async () => (existsSync(kubeconfig) ? true : undefined));
     const client = RestClient.fromKubeconfig(kubeconfig, 'skiff-up');
     await until('the API server', o.timeoutMs, () => client.list(mustResource('namespaces')));
+    // The agent joins with a bootstrap token like an agent on another host, and then runs as system:node:<name>.
+    const joinToken = await until('the join token', o.timeoutMs, async () =>
+      existsSync(join(o.home, 'join-token')) ? readFileSync(join(o.home, 'join-token'), 'utf8').trim() : undefined,
+    );
     o.say(`starting the node agent and runtime for node ${o.nodeName}`);
-    startDetached(o.home, 'agent', ['agent', '--home', o.home, '--kubeconfig', kubeconfig, '--node-name', o.nodeName, ...(o.agentArgs ?? [])]);
+    const server = `https://127.0.0.1:${o.port}`;
+    startDetached(o.home, 'agent', ['agent', '--home', o.home, '--server', server, '--token', joinToken, '--node-name', o.nodeName, ...(o.agentArgs ?? [])]);
     client.close();
   }
   const client = RestClient.fromKubeconfig(kubeconfig, 'skiff-up');

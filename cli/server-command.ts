@@ -1,17 +1,37 @@
-// `skiff server`: etcd (as a child, unless --etcd-servers is given) and the API server, with
-// the PKI, admin token and kubeconfig under $SKIFF_HOME. Stops cleanly on SIGTERM/SIGINT.
+// `skiff server`: etcd (as a child, unless --etcd-servers is given), the API server, scheduler and
+// controller-manager, with the PKI, hashed token store and kubeconfigs under $SKIFF_HOME. Each
+// component runs under its own identity (system:kube-scheduler, system:kube-controller-manager);
+// a bootstrap token is made at every start and its join command printed. Stops cleanly on
+// SIGTERM/SIGINT.
 import { join } from 'node:path';
-import { writeFileSync, rmSync } from 'node:fs';
+import { existsSync, writeFileSync, rmSync } from 'node:fs';
 import { startEtcd, type EtcdProcess } from '../apiserver/storage/etcd-process.js';
 import { startApiServer, type ApiServer } from '../apiserver/server.js';
-import { ensureAdminToken, ensureEncryptionKey, ensurePki, ensureToken } from '../apiserver/pki.js';
+import { ensureAdminToken, ensureEncryptionKey, ensureKubeletClientCert, ensurePki } from '../apiserver/pki.js';
+import {
+  GROUP_AUTHENTICATED,
+  GROUP_MASTERS,
+  TokenStore,
+  USER_CONTROLLER_MANAGER,
+  USER_SCHEDULER,
+  type UserInfo,
+} from '../apiserver/auth.js';
 import { writeKubeconfig } from './kubeconfig-write.js';
 import { hostname } from 'node:os';
 import { RestClient } from '../client/rest.js';
+import { loadKubeconfig } from '../client/kubeconfig.js';
 import { startScheduler } from '../scheduler/index.js';
 import { startControllerManager } from '../controllers/manager.js';
+import { createJoinToken } from './token.js';
 
-export const KUBELET_CLIENT_TOKEN = 'kubelet-client.token';
+/** JOIN_TOKEN_FILE holds the join string of the bootstrap token made at the server's last start. */
+export const JOIN_TOKEN_FILE = 'join-token';
+
+export const ADMIN_USER: UserInfo = { name: 'admin', groups: [GROUP_MASTERS, GROUP_AUTHENTICATED] };
+const COMPONENT_USERS: Record<string, UserInfo> = {
+  scheduler: { name: USER_SCHEDULER, groups: [GROUP_AUTHENTICATED] },
+  'controller-manager': { name: USER_CONTROLLER_MANAGER, groups: [GROUP_AUTHENTICATED] },
+};
 
 export interface ServerOptions {
   home: string;
@@ -26,21 +46,41 @@ export interface ServerOptions {
   components: string[];
 }
 
-/** Starts the scheduler and the controller-manager, each electing a leader on its Lease. */
-export async function startControlPlane(client: RestClient, names: string[]) {
+/** Starts the scheduler and the controller-manager, each with its client, electing a leader on its Lease. */
+export async function startControlPlane(clientFor: (component: string) => RestClient, names: string[]) {
   const identity = `${hostname()}_${process.pid}`;
   const running: { stop(): Promise<void> }[] = [];
-  if (names.includes('scheduler')) running.push(await startScheduler({ client, leaderElection: true, identity }));
-  if (names.includes('controller-manager')) running.push(await startControllerManager({ client, leaderElection: true, identity }));
+  if (names.includes('scheduler')) running.push(await startScheduler({ client: clientFor('scheduler'), leaderElection: true, identity }));
+  if (names.includes('controller-manager')) {
+    running.push(await startControllerManager({ client: clientFor('controller-manager'), leaderElection: true, identity }));
+  }
   return {
     names,
     stop: async () => void (await Promise.all(running.map((r) => r.stop()))),
   };
 }
 
+/**
+ * componentKubeconfig returns the path of a component's kubeconfig ($SKIFF_HOME/pki/<name>.kubeconfig),
+ * reusing its token when the store still knows it for that user, else issuing a new one.
+ */
+export function componentKubeconfig(o: { pkiDir: string; store: TokenStore; component: string; server: string; caCert: string; now: Date }): string {
+  const file = join(o.pkiDir, `${o.component}.kubeconfig`);
+  const user = COMPONENT_USERS[o.component]!;
+  const known = existsSync(file) ? loadKubeconfig(file).token : undefined;
+  if (known && o.store.authenticate(known, o.now)?.name === user.name) return file;
+  const token = o.store.issue(user, { now: o.now, replace: true });
+  writeKubeconfig(file, { server: o.server, caCert: o.caCert, token, userName: user.name });
+  return file;
+}
+
 export async function runServer(o: ServerOptions): Promise<void> {
-  const pki = ensurePki(join(o.home, 'pki'), [o.advertiseAddress, o.bindAddress].filter((h) => h !== '0.0.0.0'));
-  const token = ensureAdminToken(join(o.home, 'pki'));
+  const pkiDir = join(o.home, 'pki');
+  const pki = ensurePki(pkiDir, [o.advertiseAddress, o.bindAddress].filter((h) => h !== '0.0.0.0'));
+  const kubeletClient = ensureKubeletClientCert(pkiDir);
+  const store = new TokenStore(join(pkiDir, 'tokens.json'));
+  const token = ensureAdminToken(pkiDir);
+  if (store.authenticate(token, new Date())?.name !== ADMIN_USER.name) store.add(token, ADMIN_USER, { now: new Date(), replace: true });
   let etcd: EtcdProcess | undefined;
   if (!o.etcdServers) {
     log(`starting etcd (data in ${join(o.home, 'data', 'etcd')})`);
@@ -59,28 +99,40 @@ export async function runServer(o: ServerOptions): Promise<void> {
       host: o.bindAddress,
       port: o.port,
       tls: { cert: pki.cert, key: pki.key },
-      tokens: new Map([[token, { name: 'admin', groups: ['system:masters'] }]]),
+      tokenStore: store,
+      caCert: pki.caCert,
       serviceCidr: o.serviceCidr,
-      encryption: ensureEncryptionKey(join(o.home, 'pki')),
-      // What node agents' log and exec endpoints accept from the API server.
-      kubelet: { token: ensureToken(join(o.home, 'pki'), KUBELET_CLIENT_TOKEN) },
+      encryption: ensureEncryptionKey(pkiDir),
+      // Node agents accept this certificate for pods/log, exec, attach and port-forward.
+      kubelet: { clientCert: kubeletClient },
     });
   } catch (err) {
     await etcd?.stop();
     throw err;
   }
   const server = `https://${o.advertiseAddress}:${o.port}`;
+  const local = `https://127.0.0.1:${o.port}`;
   writeKubeconfig(join(o.home, 'kubeconfig'), { server, caCert: pki.caCert, token });
-  // The other control-plane components talk to the API server over HTTPS like any client.
-  const client = new RestClient({ server: `https://127.0.0.1:${o.port}`, ca: pki.caCert, token, userAgent: 'skiff-server' });
-  const components = await startControlPlane(client, o.components);
+  const admin = new RestClient({ server: local, ca: pki.caCert, token, userAgent: 'skiff-server' });
+  const join_ = await createJoinToken(admin, pki.caCert, { description: 'made by skiff server at start' });
+  writeFileSync(join(o.home, JOIN_TOKEN_FILE), join_ + '\n', { mode: 0o600 });
+  // The other control-plane components talk to the API server over HTTPS like any client, as themselves.
+  const clients: RestClient[] = [];
+  const clientFor = (component: string) => {
+    const file = componentKubeconfig({ pkiDir, store, component, server: local, caCert: pki.caCert, now: new Date() });
+    const c = RestClient.fromKubeconfig(file, `skiff-${component}`);
+    clients.push(c);
+    return c;
+  };
+  const components = await startControlPlane(clientFor, o.components);
   writeFileSync(join(o.home, 'server.pid'), `${process.pid}\n`);
   log(`API server listening on ${server}; admin kubeconfig in ${join(o.home, 'kubeconfig')}`);
   log(`running: apiserver${components.names.map((n) => `, ${n}`).join('')}`);
+  log(`to join a node (token valid 24h; more with \`skiff token create\`):\n  skiff agent --server ${server} --token ${join_}`);
   const stop = async (signal: string) => {
     log(`${signal}: stopping`);
     await components.stop().catch(() => {});
-    client.close();
+    for (const c of [admin, ...clients]) c.close();
     await api.stop().catch(() => {});
     await etcd?.stop();
     rmSync(join(o.home, 'server.pid'), { force: true });

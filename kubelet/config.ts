@@ -5,9 +5,11 @@ import type { Clock } from '../client/clock.js';
 import type { RestClient } from '../client/rest.js';
 import type { RuntimeService } from '../runtime/api.js';
 import type { BackoffSettings } from './backoff.js';
+import type { ClusterDnsOptions } from './dns/index.js';
 import type { Prober } from './prober.js';
 import type { PressureCheck } from './node-status.js';
 import type { StreamBackend } from './stream-server/index.js';
+import type { LogServerOptions } from './log-server.js';
 
 /** AgentConfig configures one node agent. */
 export interface AgentConfig {
@@ -45,7 +47,9 @@ export interface AgentConfig {
   /** Sandbox log directories live under logDir (default /var/log/pods). */
   logDir?: string;
   /** Log server; omitted → no log server. */
-  logServer?: { port: number; host?: string; tls?: { cert: string; key: string }; token?: string; streams?: StreamBackend };
+  logServer?: { port: number; host?: string; tls?: { cert: string; key: string }; token?: string; streams?: StreamBackend } & Pick<LogServerOptions, 'clientCert' | 'reviewToken'>;
+  /** Cluster DNS server on this node (kubelet/dns); omitted → none, and ClusterFirst pods get the host's resolvers. */
+  clusterDns?: ClusterDnsOptions;
   /** Node condition checks; default reads the host. */
   pressure?: PressureCheck;
   /** Probe runner; default runs real exec/http/tcp probes through the runtime. */

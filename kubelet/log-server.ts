@@ -1,11 +1,16 @@
 // The node's log endpoint, as the kubelet's /containerLogs: HTTPS (or HTTP when no TLS is given,
-// for tests) with an optional bearer token. The API server proxies pods/{name}/log to
+// for tests). The API server proxies pods/{name}/log to
 //   GET /containerLogs/{namespace}/{pod}/{container}?follow=&tailLines=&sinceSeconds=&sinceTime=&timestamps=&previous=&limitBytes=
-// with `Authorization: Bearer <token>`. It reads the CRI log file the runtime reports.
+// and exec/attach/portForward upgrades. It reads the CRI log file the runtime reports.
+//
+// Callers, when any check is configured: the API server's client certificate (signed by the
+// cluster CA, with an allowed common name), an admin's bearer token (checked with the API server
+// through a TokenReview, as the kubelet's webhook authentication does), or a static token (tests).
 
 import { open, readFile } from 'node:fs/promises';
 import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttps } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { Pod } from '../api/types/pod.js';
 import type { RuntimeService } from '../runtime/api.js';
 import { formatRecord, parseCriLine, selectLogs, type LogOptions } from './cri-log.js';
@@ -18,7 +23,12 @@ export interface LogServerOptions {
   port: number;
   host?: string;
   tls?: { cert: string; key: string };
+  /** A static bearer token accepted as well (tests). */
   token?: string;
+  /** Client certificates accepted: signed by ca, with one of these subject common names. */
+  clientCert?: { ca: string; commonNames: string[] };
+  /** Who a bearer token belongs to (a TokenReview); only system:masters users get in. */
+  reviewToken?: (token: string) => Promise<{ name: string; groups: string[] } | undefined>;
   runtime: RuntimeService;
   lookup(namespace: string, name: string): Pod | undefined;
   /** Follow polling interval (default 250 ms). */
@@ -36,10 +46,22 @@ export interface LogServer {
 /** startLogServer listens and resolves with the bound port. */
 export async function startLogServer(o: LogServerOptions): Promise<LogServer> {
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    handle(o, req, res).catch((err: Error) => fail(res, 500, err.message));
+    check(req)
+      .then((ok) => (ok ? handle(o, req, res) : fail(res, 401, 'Unauthorized')))
+      .catch((err: Error) => fail(res, 500, err.message));
   };
-  const server: Server = o.tls ? createHttps({ cert: o.tls.cert, key: o.tls.key }, handler) : createHttp(handler);
-  if (o.streams) server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(o, req, socket, head));
+  const tlsOpts = o.clientCert ? { requestCert: true, rejectUnauthorized: false, ca: o.clientCert.ca } : {};
+  const server: Server = o.tls ? createHttps({ cert: o.tls.cert, key: o.tls.key, ...tlsOpts }, handler) : createHttp(handler);
+  const check = callerCheck(o);
+  if (o.streams) {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => socket.destroy());
+      check(req).then(
+        (ok) => upgrade(o, ok, req, socket, head),
+        () => socket.destroy(),
+      );
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host ?? '0.0.0.0', () => resolve());
@@ -54,12 +76,42 @@ export async function startLogServer(o: LogServerOptions): Promise<LogServer> {
   };
 }
 
-/** Streaming sessions need the same token as logs; anything else is refused with a Status. */
-function upgrade(o: LogServerOptions, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-  socket.on('error', () => socket.destroy());
-  if (o.token && req.headers.authorization !== `Bearer ${o.token}`) {
-    return rejectUpgrade(socket, failureStatus(401, 'Unauthorized', 'Unauthorized'));
-  }
+const REVIEW_TTL_MS = 60_000;
+
+/** callerCheck builds the caller test; with nothing configured every caller is let in (tests). */
+export function callerCheck(o: Pick<LogServerOptions, 'token' | 'clientCert' | 'reviewToken'>): (req: IncomingMessage) => Promise<boolean> {
+  const open = !o.token && !o.clientCert && !o.reviewToken;
+  const reviewed = new Map<string, { admin: boolean; at: number }>();
+  const admin = async (token: string): Promise<boolean> => {
+    const hit = reviewed.get(token);
+    if (hit && Date.now() - hit.at < REVIEW_TTL_MS) return hit.admin;
+    const user = await o.reviewToken!(token).catch(() => undefined);
+    const ok = user?.groups.includes('system:masters') ?? false;
+    if (reviewed.size > 1000) reviewed.clear();
+    reviewed.set(token, { admin: ok, at: Date.now() });
+    return ok;
+  };
+  return async (req) => {
+    if (open) return true;
+    if (o.clientCert && trustedClient(req, o.clientCert.commonNames)) return true;
+    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!m) return false;
+    if (o.token && m[1] === o.token) return true;
+    return o.reviewToken ? admin(m[1]!) : false;
+  };
+}
+
+/** trustedClient: the TLS peer presented a certificate the CA signed, with an allowed CN. */
+function trustedClient(req: IncomingMessage, names: string[]): boolean {
+  const sock = req.socket as TLSSocket;
+  if (!sock.encrypted || !sock.authorized) return false;
+  const cn = sock.getPeerCertificate()?.subject?.CN;
+  return typeof cn === 'string' && names.includes(cn);
+}
+
+/** Streaming sessions need the same credentials as logs; anything else is refused with a Status. */
+function upgrade(o: LogServerOptions, ok: boolean, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  if (!ok) return rejectUpgrade(socket, failureStatus(401, 'Unauthorized', 'Unauthorized'));
   if (!handleStreamUpgrade(req, socket, head, o.streams!)) rejectUpgrade(socket, failureStatus(404, 'NotFound', 'not found'));
 }
 
@@ -69,7 +121,6 @@ function fail(res: ServerResponse, code: number, message: string): void {
 }
 
 async function handle(o: LogServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (o.token && req.headers.authorization !== `Bearer ${o.token}`) return fail(res, 401, 'Unauthorized');
   const url = new URL(req.url ?? '/', 'http://node');
   const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
   if (req.method !== 'GET' || !m) return fail(res, 404, 'not found');

@@ -1,0 +1,124 @@
+// `skiff token create|list|delete`: bootstrap tokens as kubeadm manages them, kept as Secrets
+// kube-system/bootstrap-token-<id> through the API (so it works against any server an admin
+// kubeconfig reaches). `create` prints the join string (`K10<CA hash>::<id>.<secret>`) that
+// `skiff agent --token` takes.
+import { InvalidArgumentError, type Command } from 'commander';
+import { mustResource } from '../api/registry.js';
+import type { KubeObject } from '../api/meta.js';
+import type { RestClient } from '../client/rest.js';
+import {
+  BOOTSTRAP_NAMESPACE,
+  DEFAULT_TOKEN_TTL_SECONDS,
+  bootstrapSecret,
+  bootstrapSecretName,
+  bootstrapTokenInfo,
+  caPublicKeyHash,
+  joinString,
+  newBootstrapToken,
+  parseBootstrapToken,
+  parseJoinString,
+} from '../apiserver/bootstrap.js';
+import { openSession, out } from './verbs/session.js';
+
+const SECRETS = mustResource('secrets');
+
+/** parseTtl reads `90s`, `30m`, `24h`, `1h30m` or `0` (never expires) into seconds. */
+export function parseTtl(v: string): number {
+  if (v === '0') return 0;
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(v);
+  if (!m || v === '') throw new InvalidArgumentError('must be a duration such as 24h, 30m or 0 (never expires)');
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+}
+
+/** createJoinToken stores a new bootstrap token and returns its join string. */
+export async function createJoinToken(
+  client: RestClient,
+  caCert: string,
+  o: { ttlSeconds?: number; description?: string; token?: string; now?: Date } = {},
+): Promise<string> {
+  const token = o.token ?? newBootstrapToken();
+  const secret = bootstrapSecret(token, { now: o.now ?? new Date(), ttlSeconds: o.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS, description: o.description });
+  await client.create(SECRETS, BOOTSTRAP_NAMESPACE, secret);
+  return joinString(caCert, token);
+}
+
+/** tokenRows renders `skiff token list` like `kubeadm token list`. */
+export function tokenRows(secrets: KubeObject[], now: Date): string[][] {
+  const rows = [['TOKEN ID', 'TTL', 'EXPIRES', 'USAGES', 'DESCRIPTION']];
+  for (const s of secrets) {
+    const info = bootstrapTokenInfo(s);
+    if (!info) continue;
+    let ttl = '<forever>';
+    if (info.expires) {
+      const left = Math.round((Date.parse(info.expires) - now.getTime()) / 1000);
+      ttl = left <= 0 ? '<invalid>' : left >= 3600 ? `${Math.floor(left / 3600)}h` : left >= 60 ? `${Math.floor(left / 60)}m` : `${left}s`;
+    }
+    rows.push([info.id, ttl, info.expires ?? '<never>', info.usages.join(',') || '<none>', info.description ?? '<none>']);
+  }
+  return rows;
+}
+
+function columns(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 3))).join(''));
+}
+
+export function registerTokenCommands(program: Command): void {
+  const token = program.command('token').description('manage bootstrap tokens for joining nodes');
+  token
+    .command('create')
+    .description('make a bootstrap token and print the join string for `skiff agent --token`')
+    .option('--ttl <duration>', 'how long the token is valid (0: forever)', parseTtl, DEFAULT_TOKEN_TTL_SECONDS)
+    .option('--description <text>', 'a note shown by `skiff token list`')
+    .option('--token <id.secret>', 'use this token instead of a random one')
+    .action(async (o: { ttl: number; description?: string; token?: string }, cmd: Command) => {
+      if (o.token && !parseBootstrapToken(o.token)) throw new InvalidArgumentError('--token must have the form [a-z0-9]{6}.[a-z0-9]{16}');
+      const s = openSession(cmd);
+      try {
+        if (!s.config.ca) throw new Error('the kubeconfig has no certificate-authority-data to pin in the join string');
+        out(s, await createJoinToken(s.client, s.config.ca, { ttlSeconds: o.ttl, description: o.description, token: o.token }));
+      } finally {
+        s.client.close();
+      }
+    });
+  token
+    .command('list')
+    .description('list bootstrap tokens')
+    .action(async (_o: unknown, cmd: Command) => {
+      const s = openSession(cmd);
+      try {
+        const list = await s.client.list(SECRETS, BOOTSTRAP_NAMESPACE);
+        const rows = tokenRows(list.items as KubeObject[], new Date());
+        if (rows.length === 1) return out(s, 'No bootstrap tokens found.');
+        for (const line of columns(rows)) out(s, line.trimEnd());
+      } finally {
+        s.client.close();
+      }
+    });
+  token
+    .command('delete')
+    .description('delete bootstrap tokens, by id, `<id>.<secret>` or join string')
+    .argument('<tokens...>')
+    .action(async (tokens: string[], _o: unknown, cmd: Command) => {
+      const s = openSession(cmd);
+      try {
+        for (const t of tokens) {
+          const id = parseBootstrapToken(parseJoinString(t).token)?.id ?? t;
+          if (!/^[a-z0-9]{6}$/.test(id)) throw new InvalidArgumentError(`"${t}" is neither a token id nor a token`);
+          await s.client.delete(SECRETS, BOOTSTRAP_NAMESPACE, bootstrapSecretName(id));
+          out(s, `bootstrap token "${id}" deleted`);
+        }
+      } finally {
+        s.client.close();
+      }
+    });
+  token
+    .command('ca-hash')
+    .description("print the CA pin (sha256:<hex of the CA's public key>) for the kubeconfig's cluster")
+    .action((_o: unknown, cmd: Command) => {
+      const s = openSession(cmd);
+      s.client.close();
+      if (!s.config.ca) throw new Error('the kubeconfig has no certificate-authority-data');
+      out(s, `sha256:${caPublicKeyHash(s.config.ca)}`);
+    });
+}
