@@ -14,6 +14,7 @@ import { WorkQueue } from '../client/workqueue.js';
 import { admitPod } from './admission.js';
 import { Backoff, DEFAULT_CRASH_BACKOFF } from './backoff.js';
 import type { AgentConfig } from './config.js';
+import { podDnsSettings, readHostDns, startClusterDns, type ClusterDns, type DnsConfig } from './dns/index.js';
 import { EventRecorder, podRef } from './events.js';
 import { hostPressure, readHostInfo } from './host.js';
 import { LABEL_POD_UID } from './labels.js';
@@ -61,6 +62,8 @@ class NodeAgent implements Agent {
   private readonly admitted = new Set<string>();
   private readonly loops: Promise<void>[] = [];
   private logServer?: LogServer;
+  private dns?: ClusterDns;
+  private readonly hostDns: DnsConfig = readHostDns();
   private plegSeen = new Map<string, string>();
   readonly stats;
 
@@ -96,6 +99,7 @@ class NodeAgent implements Agent {
       rootDir: cfg.rootDir ?? '/var/lib/skiff/kubelet',
       logDir: cfg.logDir ?? '/var/log/pods',
       allocatable,
+      dns: podDnsSettings(cfg.clusterDns, this.hostDns),
     };
     this.node = new NodeReporter({
       client: cfg.client,
@@ -114,6 +118,8 @@ class NodeAgent implements Agent {
 
   async start(): Promise<void> {
     this.deps.runtimeName = (await this.cfg.runtime.version()).runtimeName;
+    // Cluster DNS (kubelet/dns): first, so pods never get a nameserver that is not there.
+    if (this.cfg.clusterDns) this.dns = await startClusterDns(this.cfg.clusterDns, { client: this.cfg.client, host: this.hostDns, clock: this.clock, onError: (e, w) => this.report(e, w) });
     if (this.cfg.logServer) this.logServer = await startLogServer({ ...this.cfg.logServer, runtime: this.cfg.runtime, lookup: (ns, name) => this.pods.store.getByName(ns, name) });
     await this.node.register();
     await this.renewLease();
@@ -138,6 +144,7 @@ class NodeAgent implements Agent {
     await this.factory.stop();
     await Promise.all(this.loops);
     await this.logServer?.close();
+    await this.dns?.stop();
     await this.deps.events.flush();
   }
 

@@ -3,6 +3,7 @@
 
 import type { Container, Pod } from '../api/types/pod.js';
 import type { ContainerConfig, KeyValue, Mount, PodSandboxConfig } from '../runtime/api.js';
+import { podDnsConfig, type PodDnsSettings } from './dns/index.js';
 import { ANNOTATION_HASH, ANNOTATION_RESTART_COUNT, LABEL_CONTAINER_NAME, LABEL_CONTAINER_TYPE, podLabels } from './labels.js';
 import { containerHash } from './pod-actions.js';
 import { linuxResources } from './resources.js';
@@ -13,14 +14,15 @@ export function podLogDirectory(logRoot: string, pod: Pod): string {
   return `${logRoot}/${m.namespace}_${m.name}_${m.uid}`;
 }
 
-/** sandboxConfig builds the PodSandboxConfig for one sandbox attempt. */
-export function sandboxConfig(pod: Pod, attempt: number, logRoot: string): PodSandboxConfig {
+/** sandboxConfig builds the PodSandboxConfig for one sandbox attempt (dns: the node's DNS facts). */
+export function sandboxConfig(pod: Pod, attempt: number, logRoot: string, dns?: PodDnsSettings): PodSandboxConfig {
   const m = pod.metadata;
   const ports = pod.spec.containers.flatMap((c) => c.ports ?? []).filter((p) => p.hostPort);
   return {
     metadata: { name: m.name ?? '', namespace: m.namespace ?? '', uid: m.uid ?? '', attempt },
     hostname: pod.spec.hostname ?? m.name ?? '',
     logDirectory: podLogDirectory(logRoot, pod),
+    dnsConfig: dns ? podDnsConfig(pod, dns) : undefined,
     portMappings: ports.map((p) => ({
       protocol: (p.protocol ?? 'TCP') as 'TCP' | 'UDP' | 'SCTP',
       containerPort: p.containerPort,

@@ -12,6 +12,7 @@ import type { RestClient } from '../client/rest.js';
 import { RuntimeError, type RuntimeService } from '../runtime/api.js';
 import { Backoff } from './backoff.js';
 import { containerConfig, pullPolicy, sandboxConfig } from './container-config.js';
+import type { PodDnsSettings } from './dns/index.js';
 import { ConfigError, makeEnvironment, referencedNames } from './env.js';
 import { podRef, type EventRecorder } from './events.js';
 import { runHandler } from './lifecycle.js';
@@ -41,6 +42,8 @@ export interface SyncDeps {
   rootDir: string;
   logDir: string;
   allocatable: ResourceList;
+  /** What pods' resolv.conf is made from (kubelet/dns); absent → the runtime copies the host's. */
+  dns?: PodDnsSettings;
 }
 
 /** PodSyncState is what the agent keeps per pod between syncs. */
@@ -93,7 +96,7 @@ function statusFacts(deps: SyncDeps, pod: Pod, st: PodSyncState): Parameters<typ
 async function applyActions(deps: SyncDeps, pod: Pod, rs: RuntimePodStatus, a: PodActions, st: PodSyncState): Promise<number | undefined> {
   if (a.killPod) await killPod(deps, pod, rs);
   let sandboxId = a.sandboxId;
-  if (a.createSandbox) sandboxId = await deps.runtime.runPodSandbox(sandboxConfig(pod, a.sandboxAttempt, deps.logDir));
+  if (a.createSandbox) sandboxId = await deps.runtime.runPodSandbox(sandboxConfig(pod, a.sandboxAttempt, deps.logDir, deps.dns));
   for (const k of a.kill) {
     deps.events.record(podRef(pod, k.name), 'Normal', 'Killing', k.message);
     await deps.runtime.stopContainer(k.id, gracePeriod(pod));
@@ -185,7 +188,7 @@ async function startContainer(
     deps.events.record(ref, 'Warning', 'Failed', `Error: ${err.message}`);
     return 2000;
   }
-  const sbConfig = sandboxConfig(pod, rs.sandboxes[0]?.attempt ?? 0, deps.logDir);
+  const sbConfig = sandboxConfig(pod, rs.sandboxes[0]?.attempt ?? 0, deps.logDir, deps.dns);
   const now = deps.clock.now();
   const prev = rs.containers.find((x) => x.name === c.name && x.init === s.init);
   if (prev && prev.state === 'exited') deps.crashBackoff.next(containerKey(pod, c.name), now);

@@ -1,0 +1,38 @@
+// The node-local DNS address on a dummy link, as upstream's NodeLocal DNSCache does it
+// (169.254.20.10 on a dummy interface). Needs root. Idempotent, so a restarted agent reuses it;
+// agents sharing a host (tests) each add their own address and remove only theirs.
+
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+async function linkExists(name: string): Promise<boolean> {
+  return run('ip', ['link', 'show', 'dev', name]).then(
+    () => true,
+    () => false,
+  );
+}
+
+function prefix(address: string): string {
+  return `${address}/${address.includes(':') ? 128 : 32}`;
+}
+
+/** ensureDnsLink makes a dummy link `name`, up, carrying address. */
+export async function ensureDnsLink(name: string, address: string): Promise<void> {
+  if (!(await linkExists(name))) {
+    await run('ip', ['link', 'add', name, 'type', 'dummy']).catch(async (err) => {
+      if (!(await linkExists(name))) throw err; // else another agent made it first: fine
+    });
+  }
+  await run('ip', ['addr', 'replace', prefix(address), 'dev', name]);
+  await run('ip', ['link', 'set', name, 'up']);
+}
+
+/** removeDnsAddress takes address off the link, and the link away once it carries none. */
+export async function removeDnsAddress(name: string, address: string): Promise<void> {
+  if (!(await linkExists(name))) return;
+  await run('ip', ['addr', 'del', prefix(address), 'dev', name]).catch(() => undefined);
+  const { stdout } = await run('ip', ['-o', 'addr', 'show', 'dev', name]);
+  if (stdout.trim() === '') await run('ip', ['link', 'del', name]).catch(() => undefined);
+}
