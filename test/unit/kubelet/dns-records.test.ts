@@ -52,7 +52,7 @@ function summary(r: LookupResult): string {
   const data = r.answers.map((a) => {
     if (a.type === 'SRV') return `${a.data.port}@${a.data.target}`;
     if (a.type === 'SOA') return 'soa';
-    return `${a.type}:${String(a.data)}`;
+    return `${a.type}:${String((a as { data?: unknown }).data)}`;
   });
   const neg = r.authorities.some((a) => a.type === 'SOA') ? ['+soa'] : [];
   return [r.rcode, ...data.sort(), ...neg].join(' ');
