@@ -41,6 +41,8 @@ export interface PodActions {
   backOff: ContainerBackOff[];
   /** An init container failed and restartPolicy is Never: the pod has failed. */
   initFailed: boolean;
+  /** Dead container instances to remove: all but the newest two of each container (container GC). */
+  remove: string[];
 }
 
 /** PlanFacts are the non-runtime inputs: back-off lookups and probe results. */
@@ -73,7 +75,7 @@ export function shouldRestart(policy: string | undefined, exitCode: number): boo
 }
 
 function emptyActions(): PodActions {
-  return { killPod: false, createSandbox: false, sandboxAttempt: 0, start: [], kill: [], backOff: [], initFailed: false };
+  return { killPod: false, createSandbox: false, sandboxAttempt: 0, start: [], kill: [], backOff: [], initFailed: false, remove: [] };
 }
 
 /** computePodActions decides what syncPod must do to make the runtime match the pod spec. */
@@ -83,6 +85,7 @@ export function computePodActions(pod: Pod, rs: RuntimePodStatus, facts: PlanFac
   if (!sandbox?.ready) return planNewSandbox(pod, rs, actions);
   actions.sandboxId = sandbox.id;
   actions.sandboxAttempt = sandbox.attempt;
+  actions.remove = deadInstancesToRemove(rs);
   if (!planInitContainers(pod, rs, facts, actions)) return actions;
   planAppContainers(pod, rs, facts, actions);
   if (podFinished(pod, rs) && actions.start.length === 0 && actions.backOff.length === 0) actions.killPod = true;
@@ -123,7 +126,8 @@ function planInitContainers(pod: Pod, rs: RuntimePodStatus, facts: PlanFacts, ac
       actions.killPod = true;
       return false;
     }
-    planStart(pod, rs, facts, actions, c.name, true, last);
+    if (last?.state === 'created') actions.kill.push({ id: last.id, name: c.name, message: 'Container was created but never started' });
+    planStart(pod, rs, facts, actions, c.name, true, failedInstance(last));
     return false;
   }
   return true;
@@ -139,7 +143,7 @@ function planAppContainers(pod: Pod, rs: RuntimePodStatus, facts: PlanFacts, act
     if (last?.state === 'created') actions.kill.push({ id: last.id, name: c.name, message: 'Container was created but never started' });
     const exited = last?.state === 'exited' ? last : undefined;
     if (exited && !shouldRestart(pod.spec.restartPolicy, exited.exitCode)) continue;
-    planStart(pod, rs, facts, actions, c.name, false, exited);
+    planStart(pod, rs, facts, actions, c.name, false, failedInstance(last));
   }
 }
 
@@ -171,6 +175,33 @@ function planStart(
     return;
   }
   actions.start.push({ name, init, restartCount: nextRestartCount(rs, name, init) });
+}
+
+/**
+ * failedInstance is the last instance as a failure for back-off: an exited one, or one created
+ * but never started (its start failed), which failed when it was created. Without this a start
+ * that always fails would be retried, and a new container made, on every sync.
+ */
+function failedInstance(last: RuntimeContainer | undefined): RuntimeContainer | undefined {
+  if (last?.state === 'exited') return last;
+  if (last?.state === 'created') return { ...last, finishedAt: last.createdAt };
+  return undefined;
+}
+
+/**
+ * deadInstancesToRemove keeps the newest two instances of each container (the current one and
+ * the previous, for lastState and `logs --previous`) and names the older dead ones.
+ */
+export function deadInstancesToRemove(rs: RuntimePodStatus): string[] {
+  const seen = new Map<string, number>();
+  const out: string[] = [];
+  for (const c of rs.containers) {
+    const key = `${c.init ? 'init' : 'app'}/${c.name}`;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    if (n > 2 && c.state !== 'running') out.push(c.id);
+  }
+  return out;
 }
 
 function nextRestartCount(rs: RuntimePodStatus, name: string, init: boolean): number {

@@ -101,6 +101,7 @@ async function applyActions(deps: SyncDeps, pod: Pod, rs: RuntimePodStatus, a: P
     deps.events.record(podRef(pod, k.name), 'Normal', 'Killing', k.message);
     await deps.runtime.stopContainer(k.id, gracePeriod(pod));
   }
+  for (const id of a.remove) await deps.runtime.removeContainer(id).catch(() => undefined); // best effort, retried next sync
   let requeue: number | undefined;
   for (const b of a.backOff) {
     const msg = `back-off ${Math.round(b.delayMs / 1000)}s restarting failed container=${b.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
@@ -108,9 +109,13 @@ async function applyActions(deps: SyncDeps, pod: Pod, rs: RuntimePodStatus, a: P
     deps.events.record(podRef(pod, b.name, b.init), 'Warning', 'BackOff', `Back-off restarting failed container ${b.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
     requeue = Math.min(requeue ?? Infinity, b.remainingMs);
   }
-  if (!sandboxId || a.start.length === 0) return requeue;
-  const sandbox = await sandboxIp(deps, sandboxId);
+  if (!sandboxId) return requeue;
+  // Volumes are rewritten on every sync of a running pod too, so that a changed ConfigMap or
+  // Secret reaches the containers' files in place (upstream's periodic remount).
+  if (a.start.length === 0 && !pod.spec.volumes?.length) return requeue;
+  const sandbox = { ip: rs.sandboxes.find((s) => s.id === sandboxId)?.ip || (await sandboxIp(deps, sandboxId)).ip };
   const volumes = await prepareVolumes(deps, pod, sandbox.ip);
+  if (a.start.length === 0) return requeue;
   if (!volumes) return requeue ?? 2000;
   for (const s of a.start) {
     const r = await startContainer(deps, pod, rs, sandboxId, s, volumes, sandbox.ip, st);
@@ -191,7 +196,7 @@ async function startContainer(
   const sbConfig = sandboxConfig(pod, rs.sandboxes[0]?.attempt ?? 0, deps.logDir, deps.dns);
   const now = deps.clock.now();
   const prev = rs.containers.find((x) => x.name === c.name && x.init === s.init);
-  if (prev && prev.state === 'exited') deps.crashBackoff.next(containerKey(pod, c.name), now);
+  if (prev && (prev.state === 'exited' || prev.state === 'created')) deps.crashBackoff.next(containerKey(pod, c.name), now);
   try {
     const id = await deps.runtime.createContainer(sandboxId, containerConfig(pod, c, s.init, s.restartCount, envs, containerMounts(c, volumes)), sbConfig);
     deps.events.record(ref, 'Normal', 'Created', `Created container ${c.name}`);

@@ -3,7 +3,7 @@
 // sync, so a changed ConfigMap shows up in place); emptyDir is a directory there; hostPath is
 // the host's path. The pure part (volumeFiles) decides the files; writeVolumes does the I/O.
 
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ConfigMap, Secret } from '../api/types/core.js';
 import type { Container, KeyToPath, Pod, Volume, DownwardAPIVolumeFile } from '../api/types/pod.js';
@@ -131,8 +131,13 @@ export function setUpVolumes(pod: Pod, root: string, src: VolumeSources): Map<st
   return paths;
 }
 
-/** writeFiles rewrites only the files whose content changed, each by an atomic rename. */
+/** writeFiles rewrites only the files whose content changed, each by an atomic rename, and removes files no longer wanted. */
 function writeFiles(dir: string, files: VolumeFile[]): void {
+  const wanted = new Set(files.map((f) => join(dir, f.path)));
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (entry.isFile() && !wanted.has(path)) rmSync(path, { force: true });
+  }
   for (const f of files) {
     const target = join(dir, f.path);
     if (existsSync(target) && readFileSync(target).equals(f.content)) continue;

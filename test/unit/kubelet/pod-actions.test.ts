@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../../api/types/pod.js';
-import { computePodActions, containerHash, type PlanFacts } from '../../../kubelet/pod-actions.js';
+import { computePodActions, containerHash, deadInstancesToRemove, type PlanFacts } from '../../../kubelet/pod-actions.js';
 import type { RuntimeContainer, RuntimePodStatus } from '../../../kubelet/runtime-state.js';
 
 function pod(opts: { policy?: string; inits?: string[]; apps?: string[] } = {}): Pod {
@@ -44,6 +44,9 @@ describe('computePodActions', () => {
     { name: 'exited 1 with OnFailure: restart', pod: pod({ policy: 'OnFailure' }), rs: rs(true, [ctr('a', 'exited', { exitCode: 1 })]), want: { start: ['a'] } },
     { name: 'exited with Never: stays down', pod: pod({ policy: 'Never' }), rs: rs(true, [ctr('a', 'exited', { exitCode: 1 })]), want: { start: [], killPod: true } },
     { name: 'exited, still in back-off', pod: pod(), rs: rs(true, [ctr('a', 'exited', { exitCode: 1 })]), facts: { backoffRemaining: () => 5000 }, want: { start: [], backOff: ['a'] } },
+    { name: 'created but never started (start failed): remove it, restart', pod: pod(), rs: rs(true, [ctr('a', 'created')]), want: { kill: ['a'], start: ['a'] } },
+    { name: 'created but never started, in back-off since its creation', pod: pod(), rs: rs(true, [ctr('a', 'created')]), facts: { backoffRemaining: (_k, at) => (at === 1 ? 5000 : 0) }, want: { kill: ['a'], start: [], backOff: ['a'] } },
+    { name: 'init created but never started: back-off applies', pod: pod({ inits: ['i1'] }), rs: rs(true, [ctr('i1', 'created', { init: true })]), facts: { backoffRemaining: () => 5000 }, want: { kill: ['i1'], start: [], backOff: ['i1'] } },
     { name: 'liveness failed: kill and restart', pod: pod(), rs: rs(true, [ctr('a', 'running')]), facts: { probeFailed: () => 'liveness' }, want: { kill: ['a'], start: ['a'] } },
     { name: 'liveness failed with Never: kill only', pod: pod({ policy: 'Never' }), rs: rs(true, [ctr('a', 'running')]), facts: { probeFailed: () => 'liveness' }, want: { kill: ['a'], start: [] } },
     { name: 'spec changed: restart', pod: pod(), rs: rs(true, [ctr('a', 'running', { hash: 'old' })]), want: { kill: ['a'], start: ['a'] } },
@@ -72,5 +75,14 @@ describe('computePodActions', () => {
     const p = pod();
     const a = computePodActions(p, rs(true, [ctr('a', 'running', { hash: containerHash(p.spec.containers[0]) })]), facts());
     expect(a.kill).toEqual([]);
+  });
+
+  it('keeps the newest two instances of each container and removes older dead ones', () => {
+    const status = rs(true, [
+      ctr('a', 'running', { id: 'a3' }), ctr('a', 'exited', { id: 'a2' }), ctr('a', 'exited', { id: 'a1' }), ctr('a', 'exited', { id: 'a0' }),
+      ctr('b', 'exited', { id: 'b1' }), ctr('b', 'exited', { id: 'b0' }), ctr('b', 'exited', { id: 'bi', init: true }),
+    ]);
+    expect(deadInstancesToRemove(status)).toEqual(['a1', 'a0']);
+    expect(computePodActions(pod({ apps: ['a', 'b'] }), status, facts()).remove).toEqual(['a1', 'a0']);
   });
 });
