@@ -1,0 +1,542 @@
+// Benchmark: the node agent (ISSUE-7), in two parts.
+//
+// runc: pod startup latency on one real node. `skiff up` (etcd, API server, scheduler,
+//   controllers, the runc runtime and one agent, each its own process, from dist/) on a unique
+//   bridge and cgroup root with the demo images imported. Pods (demo/tools:v1, `sleep`) are created
+//   through the API and go through the scheduler; latency is create (POST sent) to phase Running
+//   and to condition Ready, as a watch in this process sees them. Two shapes: one pod at a time
+//   (no queueing) and a burst of 50 created at once. Baseline, same run, same runtime process: the
+//   runtime's own RunPodSandbox + CreateContainer + StartContainer over its gRPC socket, one at a
+//   time and 50 at once. ratio = agent path ÷ runtime alone.
+//
+// hollow: `skiff agent --hollow N` (one process, the fake runtime) against `skiff server` (etcd,
+//   API server, scheduler, controllers). A ladder of N with 30 pods per node (created bound, so the
+//   scheduler is not what is measured): heartbeats are on time when no node's Lease renewals are
+//   further apart than 1.5 × the 10 s renew interval during the observation window, as a Lease
+//   watch in this process sees them. Then the time from starting the hollow process until 5,000
+//   (BENCH_HOLLOW_READY) Nodes are Ready.
+//
+// BENCH_PART=runc|hollow|all (default all); BENCH_HOLLOW_LADDER=50,100,...; BENCH_HOLLOW_READY=N;
+// BENCH_HOLLOW_WINDOW_S (default 60); BENCH_HOLLOW_READY_DEADLINE_S (default 600);
+// BENCH_CPU_PROFILE_DIR writes --cpu-prof profiles of the hollow and server processes.
+// Needs `npm run build` first (runs dist/cli/main.js like e2e does; SKIFF_MAIN picks another).
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { isStatusError } from '../../api/errors.js';
+import type { KubeObject } from '../../api/meta.js';
+import { mustResource } from '../../api/registry.js';
+import type { Lease } from '../../api/types/misc.js';
+import type { Pod } from '../../api/types/pod.js';
+import { Informer } from '../../client/informer.js';
+import { restListerWatcher } from '../../client/lister-watcher.js';
+import { RestClient } from '../../client/rest.js';
+import type { ContainerConfig, PodSandboxConfig, RuntimeService } from '../../runtime/api.js';
+import { connectRuntime } from '../../runtime/service/client.js';
+import { freePort } from '../integration/harness.js';
+import { runBounded, withTimeout } from './lib/pool.js';
+import { figure, meta, writeResults, type Figure } from './lib/results.js';
+import { percentile } from './lib/stats.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+// SKIFF_MAIN runs another build (e.g. of a clean checkout while the tree is mid-edit).
+const MAIN = process.env.SKIFF_MAIN ?? join(ROOT, 'dist/cli/main.js');
+const PART = process.env.BENCH_PART ?? 'all';
+const BURST = 50;
+const LADDER = (process.env.BENCH_HOLLOW_LADDER ?? '50,100,200,400').split(',').map(Number);
+const READY_NODES = Number(process.env.BENCH_HOLLOW_READY ?? 5000);
+const READY_DEADLINE_MS = Number(process.env.BENCH_HOLLOW_READY_DEADLINE_S ?? 600) * 1000;
+const WINDOW_MS = Number(process.env.BENCH_HOLLOW_WINDOW_S ?? 60) * 1000;
+const PODS_PER_NODE = 30;
+const RENEW_MS = 10_000;
+const ON_TIME_GAP_MS = 1.5 * RENEW_MS;
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
+const PODS = mustResource('pods');
+const NAMESPACES = mustResource('namespaces');
+const LEASES = mustResource('leases');
+const NODES = mustResource('nodes');
+const run = promisify(execFile);
+const id = `${process.pid % 10000}${randomBytes(2).toString('hex')}`;
+const t0 = performance.now();
+const log = (m: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${m}`);
+/** load is the 1-minute load average: this 2-core machine is shared, and the figures move with it. */
+const load = () => loadavg()[0]!.toFixed(1);
+const figures: Record<string, Figure> = {};
+const notes: string[] = [];
+
+type PodObj = Pod & KubeObject;
+
+function skiff(home: string, args: string[], timeout = 240_000) {
+  return run(process.execPath, [MAIN, ...args], { timeout, env: { ...process.env, SKIFF_HOME: home }, maxBuffer: 1 << 24 });
+}
+
+const isReady = (p: PodObj) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
+// ---------------------------------------------------------------------------------------------
+// runc part
+
+function sleeperPod(name: string): PodObj {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { bench: 'kubelet' } },
+    spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'demo/tools:v1', command: ['sleep', '3600'] }] },
+  } as PodObj;
+}
+
+/** PodTimes follows pods through a watch: when each was created, seen Running, seen Ready. */
+class PodTimes {
+  readonly created = new Map<string, number>();
+  readonly running = new Map<string, number>();
+  readonly ready = new Map<string, number>();
+  private waiters: (() => void)[] = [];
+
+  constructor(readonly informer: Informer<PodObj>) {
+    const seen = (p: PodObj) => {
+      const name = p.metadata.name ?? '';
+      if (!this.created.has(name)) return;
+      const now = performance.now();
+      if (p.status?.phase === 'Running' && !this.running.has(name)) this.running.set(name, now);
+      if (isReady(p) && !this.ready.has(name)) this.ready.set(name, now);
+      for (const w of this.waiters.splice(0)) w();
+    };
+    informer.addEventHandler({ onAdd: seen, onUpdate: (_o, p) => seen(p) });
+  }
+
+  async until(cond: () => boolean, ms: number, what: string): Promise<void> {
+    const deadline = performance.now() + ms;
+    while (!cond()) {
+      if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 1000);
+      });
+    }
+  }
+
+  latencies(names: string[]): { running: number[]; ready: number[] } {
+    const lat = (m: Map<string, number>) => names.filter((n) => m.has(n)).map((n) => m.get(n)! - this.created.get(n)!);
+    return { running: lat(this.running), ready: lat(this.ready) };
+  }
+}
+
+/** retried runs a create up to 5 times: an overloaded API server times connections out; AlreadyExists is success. */
+async function retried(op: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await op();
+      return;
+    } catch (err) {
+      if (isStatusError(err, 'AlreadyExists')) return;
+      if (attempt === 5) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
+async function createPod(client: RestClient, times: PodTimes, ns: string, name: string): Promise<void> {
+  times.created.set(name, performance.now());
+  await retried(() => client.create(PODS, ns, sleeperPod(name)));
+}
+
+async function agentSequential(client: RestClient, times: PodTimes, ns: string, n: number): Promise<{ running: number[]; ready: number[] }> {
+  const names: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const name = `seq-${i}`;
+    names.push(name);
+    await createPod(client, times, ns, name);
+    await times.until(() => times.ready.has(name), 60_000, `pod ${name} Ready`);
+  }
+  return times.latencies(names);
+}
+
+async function agentBurst(client: RestClient, times: PodTimes, ns: string, n: number): Promise<{ running: number[]; ready: number[] }> {
+  const names = Array.from({ length: n }, (_, i) => `burst-${i}`);
+  const r = await runBounded({ total: n, concurrency: n, deadlineMs: 60_000 }, (i) => createPod(client, times, ns, names[i]!));
+  if (r.errors) throw new Error(`creating burst pods: ${String(r.firstError)}`);
+  await times.until(() => names.every((x) => times.ready.has(x)), 180_000, `${n} burst pods Ready`);
+  return times.latencies(names);
+}
+
+function directSandbox(home: string, name: string): PodSandboxConfig {
+  return { metadata: { name, namespace: 'bench-direct', uid: `direct-${id}-${name}`, attempt: 0 }, hostname: name, logDirectory: join(home, 'direct-logs', name), portMappings: [], labels: {}, annotations: {} };
+}
+
+function directContainer(): ContainerConfig {
+  return { metadata: { name: 'c', attempt: 0 }, image: { image: 'demo/tools:v1' }, command: ['sleep', '3600'], args: [], envs: [], mounts: [], labels: {}, annotations: {}, logPath: 'c.log' };
+}
+
+/** directPod is the baseline: the runtime alone starting the same pod (sandbox, create, start). */
+async function directPod(rt: RuntimeService, home: string, name: string): Promise<number> {
+  const cfg = directSandbox(home, name);
+  const t = performance.now();
+  const sid = await rt.runPodSandbox(cfg);
+  const cid = await rt.createContainer(sid, directContainer(), cfg);
+  await rt.startContainer(cid);
+  return performance.now() - t;
+}
+
+async function removeDirect(rt: RuntimeService): Promise<void> {
+  for (const s of await rt.listPodSandbox()) if (s.metadata.namespace === 'bench-direct') await rt.removePodSandbox(s.id);
+}
+
+async function drainNamespace(client: RestClient, rt: RuntimeService, ns: string): Promise<void> {
+  await client.delete(NAMESPACES, undefined, ns).catch(() => undefined);
+  const deadline = performance.now() + 180_000;
+  while ((await rt.listPodSandbox()).some((s) => s.metadata.namespace === ns)) {
+    if (performance.now() > deadline) throw new Error(`pods of ${ns} still in the runtime after 180 s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function addLatency(prefix: string, agent: number[], direct: number[], directName: string): void {
+  for (const p of [50, 99]) figures[`${prefix} p${p}`] = figure(percentile(agent, p), 'ms', percentile(direct, p), `${directName} p${p}`);
+}
+
+async function runcPart(): Promise<void> {
+  if (process.getuid?.() !== 0 || !existsSync('/usr/sbin/runc') || !existsSync('/bin/busybox')) {
+    notes.push('runc part skipped: needs root, runc and busybox.');
+    return;
+  }
+  const home = mkdtempSync(join(tmpdir(), `skiff-it-${process.env.SKIFF_TEST_RUN ?? 'bench'}-kubelet-bench-`));
+  const node = `bench-${id}`;
+  const bridge = `skk${id}`.slice(0, 15);
+  let client: RestClient | undefined;
+  let rt: ReturnType<typeof connectRuntime> | undefined;
+  let informer: Informer<PodObj> | undefined;
+  try {
+    execFileSync('sh', [join(ROOT, 'hack/images/build.sh'), join(home, 'images')], { stdio: 'ignore' });
+    await skiff(home, ['images', 'import', '--home', home, join(home, 'images', 'demo-tools-v1.tar')]);
+    const [port, etcdClient, etcdPeer, logPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const runtimeArgs = `--pod-cidr 10.${150 + (process.pid % 50)}.${randomBytes(1)[0]}.0/24 --bridge ${bridge} --cgroup-root /skiff-bench-${id}`;
+    const up = await skiff(home, [
+      'up', '--home', home, '--port', String(port), '--node-name', node, '--log-server-port', String(logPort),
+      '--etcd-client-port', String(etcdClient), '--etcd-peer-port', String(etcdPeer), '--runtime-args', runtimeArgs,
+    ]);
+    log(up.stdout.trim().split('\n').filter((l) => l.includes('Ready')).join(' '));
+    client = RestClient.fromKubeconfig(join(home, 'kubeconfig'), 'kubelet-bench');
+    rt = connectRuntime(join(home, 'runtime.sock'));
+    informer = new Informer<PodObj>(restListerWatcher(client, PODS));
+    const times = new PodTimes(informer);
+    informer.start();
+    await informer.waitForSync();
+    for (const ns of ['bench-seq', 'bench-burst']) await client.create(NAMESPACES, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as KubeObject);
+    // Warm-up: one pod through the agent and one straight through the runtime (image snapshot, shim).
+    await createPod(client, times, 'bench-seq', 'warm');
+    await times.until(() => times.ready.has('warm'), 120_000, 'the warm-up pod Ready');
+    await directPod(rt, home, 'warm');
+    await removeDirect(rt);
+
+    const directSeq: number[] = [];
+    for (let i = 0; i < BURST; i++) directSeq.push(await directPod(rt, home, `seq-${i}`));
+    await removeDirect(rt);
+    log(`runtime alone, one at a time: p50 ${percentile(directSeq, 50).toFixed(0)} ms p99 ${percentile(directSeq, 99).toFixed(0)} ms`);
+    const seq = await agentSequential(client, times, 'bench-seq', BURST);
+    log(`agent, one at a time: Running p50 ${percentile(seq.running, 50).toFixed(0)} p99 ${percentile(seq.running, 99).toFixed(0)}; Ready p50 ${percentile(seq.ready, 50).toFixed(0)} p99 ${percentile(seq.ready, 99).toFixed(0)} ms`);
+    await drainNamespace(client, rt, 'bench-seq');
+
+    const directBurst: number[] = [];
+    const r = rt;
+    await Promise.all(Array.from({ length: BURST }, async (_, i) => directBurst.push(await directPod(r, home, `burst-${i}`))));
+    await removeDirect(rt);
+    log(`runtime alone, ${BURST} at once: p50 ${percentile(directBurst, 50).toFixed(0)} ms p99 ${percentile(directBurst, 99).toFixed(0)} ms`);
+    const burst = await agentBurst(client, times, 'bench-burst', BURST);
+    log(`agent, ${BURST} at once: Running p50 ${percentile(burst.running, 50).toFixed(0)} p99 ${percentile(burst.running, 99).toFixed(0)}; Ready p50 ${percentile(burst.ready, 50).toFixed(0)} p99 ${percentile(burst.ready, 99).toFixed(0)} ms`);
+    await drainNamespace(client, rt, 'bench-burst');
+
+    addLatency('runc one at a time: create→Running', seq.running, directSeq, 'runtime sandbox+create+start');
+    addLatency('runc one at a time: create→Ready', seq.ready, directSeq, 'runtime sandbox+create+start');
+    addLatency(`runc ${BURST} at once: create→Running`, burst.running, directBurst, `runtime ${BURST} at once`);
+    addLatency(`runc ${BURST} at once: create→Ready`, burst.ready, directBurst, `runtime ${BURST} at once`);
+  } finally {
+    await informer?.stop();
+    if (rt) await removeDirect(rt).catch(() => undefined);
+    rt?.close();
+    await client?.close();
+    await skiff(home, ['down', '--home', home, '--purge'], 180_000).catch((err) => log(`skiff down failed: ${(err as Error).message}`));
+    execFileSync('sh', ['-c', `ip link del ${bridge} 2>/dev/null; true`]);
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// hollow part
+
+interface Proc {
+  child: ChildProcess;
+  exited: Promise<void>;
+  stop(): Promise<void>;
+}
+
+function startProc(home: string, name: string, args: string[]): Proc {
+  mkdirSync(join(home, 'logs'), { recursive: true });
+  const out = openSync(join(home, 'logs', `${name}.log`), 'a');
+  const prof = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...prof, '--max-old-space-size=8192', MAIN, ...args], { stdio: ['ignore', out, out], env: { ...process.env, SKIFF_HOME: home } });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    child,
+    exited,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killed = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 60_000))]);
+      if (!killed) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+interface ControlPlane {
+  home: string;
+  client: RestClient;
+  server: Proc;
+  stop(): Promise<void>;
+}
+
+async function startControlPlane(tag: string): Promise<ControlPlane> {
+  const home = mkdtempSync(join(tmpdir(), `skiff-it-${process.env.SKIFF_TEST_RUN ?? 'bench'}-kubelet-hollow-${tag}-`));
+  const [port, etcdClient, etcdPeer] = [await freePort(), await freePort(), await freePort()];
+  const server = startProc(home, `server-${tag}`, ['server', '--home', home, '--port', String(port), '--etcd-client-port', String(etcdClient), '--etcd-peer-port', String(etcdPeer)]);
+  const deadline = performance.now() + 60_000;
+  let client: RestClient | undefined;
+  while (!client) {
+    if (performance.now() > deadline || server.child.exitCode !== null || server.child.signalCode !== null) throw new Error(`skiff server did not come up (log in ${home}/logs)`);
+    if (existsSync(join(home, 'kubeconfig'))) {
+      const c = RestClient.fromKubeconfig(join(home, 'kubeconfig'), 'kubelet-bench');
+      if (await c.list(NAMESPACES).then(() => true, () => false)) client = c;
+      else await c.close();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    home,
+    client,
+    server,
+    async stop() {
+      await client.close();
+      await server.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** LeaseGaps records, per node Lease, the gaps between consecutive renewTimes a watch sees. */
+class LeaseGaps {
+  readonly last = new Map<string, number>();
+  gaps: number[] = [];
+  recording = false;
+  readonly informer: Informer<Lease & KubeObject>;
+
+  constructor(client: RestClient) {
+    this.informer = new Informer<Lease & KubeObject>(restListerWatcher(client, LEASES, { namespace: 'kube-node-lease' }));
+    const seen = (l: Lease & KubeObject) => {
+      const t = Date.parse(l.spec?.renewTime ?? '');
+      const name = l.metadata.name ?? '';
+      const prev = this.last.get(name);
+      if (this.recording && prev !== undefined && t > prev) this.gaps.push(t - prev);
+      this.last.set(name, t);
+    };
+    this.informer.addEventHandler({ onAdd: seen, onUpdate: (_o, l) => seen(l) });
+  }
+
+  /** staleAt counts leases whose last renewal is older than ON_TIME_GAP_MS at wall time now. */
+  staleAt(now: number): number {
+    let n = 0;
+    for (const t of this.last.values()) if (now - t > ON_TIME_GAP_MS) n++;
+    return n;
+  }
+}
+
+async function countReadyNodes(informer: Informer<KubeObject>, prefix: string): Promise<number> {
+  let n = 0;
+  for (const node of informer.store.list()) {
+    const conds = (node as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions ?? [];
+    if ((node.metadata.name ?? '').startsWith(prefix) && conds.some((c) => c.type === 'Ready' && c.status === 'True')) n++;
+  }
+  return n;
+}
+
+async function waitFor(what: string, ms: number, cond: () => Promise<boolean> | boolean, abort?: Proc): Promise<number> {
+  const start = performance.now();
+  while (!(await cond())) {
+    if (performance.now() - start > ms) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
+    if (abort && (abort.child.exitCode !== null || abort.child.signalCode !== null)) throw new Error(`the hollow process exited while waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return performance.now() - start;
+}
+
+interface LadderStep {
+  nodes: number;
+  readyMs: number;
+  podsRunningMs: number;
+  gapP99: number;
+  gapMax: number;
+  late: number;
+  staleAtEnd: number;
+  onTime: boolean;
+}
+
+function hollowPod(name: string, nodeName: string): PodObj {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { nodeName, containers: [{ name: 'c', image: 'pause:3.9' }] } } as PodObj;
+}
+
+async function ladderStep(nodes: number): Promise<LadderStep> {
+  const cp = await startControlPlane(`n${nodes}`);
+  const prefix = `hollow${nodes}`;
+  let hollow: Proc | undefined;
+  const nodeInf = new Informer<KubeObject>(restListerWatcher(cp.client, NODES));
+  const podInf = new Informer<PodObj>(restListerWatcher(cp.client, PODS, { namespace: 'default' }));
+  const leases = new LeaseGaps(cp.client);
+  try {
+    for (const i of [nodeInf, podInf, leases.informer]) i.start();
+    await Promise.all([nodeInf.waitForSync(), podInf.waitForSync(), leases.informer.waitForSync()]);
+    const began = performance.now();
+    hollow = startProc(cp.home, `hollow-${nodes}`, ['agent', '--home', cp.home, '--kubeconfig', join(cp.home, 'kubeconfig'), '--hollow', String(nodes), '--node-name', prefix]);
+    const h = hollow;
+    await waitFor(`${nodes} hollow nodes Ready`, 600_000, async () => (await countReadyNodes(nodeInf, prefix)) === nodes, h);
+    const readyMs = performance.now() - began;
+    log(`${nodes} hollow nodes Ready in ${(readyMs / 1000).toFixed(1)} s; creating ${nodes * PODS_PER_NODE} pods`);
+    const podsStart = performance.now();
+    const total = nodes * PODS_PER_NODE;
+    const r = await runBounded({ total, concurrency: 32, deadlineMs: 600_000 }, (i) => retried(() => cp.client.create(PODS, 'default', hollowPod(`p-${i}`, `${prefix}-${i % nodes}`))));
+    if (r.errors) throw new Error(`creating hollow pods: ${String(r.firstError)}`);
+    const running = () => podInf.store.list().filter((p) => p.status?.phase === 'Running').length;
+    await waitFor(`${total} hollow pods Running`, 900_000, () => running() === total, h);
+    const podsRunningMs = performance.now() - podsStart;
+    log(`${total} pods Running ${(podsRunningMs / 1000).toFixed(1)} s after the first create; watching heartbeats for ${WINDOW_MS / 1000} s`);
+    leases.gaps = [];
+    leases.recording = true;
+    await new Promise((res) => setTimeout(res, WINDOW_MS));
+    leases.recording = false;
+    const staleAtEnd = leases.staleAt(Date.now());
+    const late = leases.gaps.filter((g) => g > ON_TIME_GAP_MS).length;
+    const step: LadderStep = {
+      nodes, readyMs, podsRunningMs,
+      gapP99: percentile(leases.gaps, 99), gapMax: Math.max(...leases.gaps), late, staleAtEnd,
+      onTime: late === 0 && staleAtEnd === 0 && leases.gaps.length >= nodes,
+    };
+    log(`${nodes} nodes × ${PODS_PER_NODE} pods: lease gap p99 ${(step.gapP99 / 1000).toFixed(1)} s, max ${(step.gapMax / 1000).toFixed(1)} s, ${late} late of ${leases.gaps.length}, ${staleAtEnd} stale at the end → ${step.onTime ? 'on time' : 'LATE'}`);
+    return step;
+  } finally {
+    await hollow?.stop();
+    for (const i of [nodeInf, podInf, leases.informer]) await i.stop();
+    await cp.stop();
+  }
+}
+
+interface ReadyRun {
+  /** ms until all were Ready, NaN when the deadline came first. */
+  readyMs: number;
+  registeredMs: number;
+  readyAt30s: number;
+  readyAtEnd: number;
+}
+
+async function readyRun(nodes: number, deadlineMs: number): Promise<ReadyRun> {
+  const cp = await startControlPlane(`ready${nodes}`);
+  const prefix = 'hollow';
+  let hollow: Proc | undefined;
+  const nodeInf = new Informer<KubeObject>(restListerWatcher(cp.client, NODES));
+  try {
+    nodeInf.start();
+    await nodeInf.waitForSync();
+    const began = performance.now();
+    hollow = startProc(cp.home, `hollow-ready-${nodes}`, ['agent', '--home', cp.home, '--kubeconfig', join(cp.home, 'kubeconfig'), '--hollow', String(nodes), '--node-name', prefix]);
+    const h = hollow;
+    const r: ReadyRun = { readyMs: NaN, registeredMs: NaN, readyAt30s: NaN, readyAtEnd: 0 };
+    let lastLog = 0;
+    await waitFor(`${nodes} hollow nodes Ready`, deadlineMs, async () => {
+      const ready = await countReadyNodes(nodeInf, prefix);
+      const elapsed = performance.now() - began;
+      r.readyAtEnd = ready;
+      if (Number.isNaN(r.registeredMs) && nodeInf.store.list().length >= nodes) r.registeredMs = elapsed;
+      if (Number.isNaN(r.readyAt30s) && elapsed >= 30_000) r.readyAt30s = ready;
+      if (elapsed - lastLog > 10_000) {
+        lastLog = elapsed;
+        log(`  ${nodeInf.store.list().length} nodes registered, ${ready} Ready (load ${load()})`);
+      }
+      return ready === nodes;
+    }, h).then(
+      (ms) => (r.readyMs = ms),
+      (err: Error) => log(err.message),
+    );
+    if (Number.isNaN(r.readyAt30s)) r.readyAt30s = r.readyAtEnd;
+    log(`${r.readyAtEnd}/${nodes} hollow nodes Ready${Number.isNaN(r.readyMs) ? ` at the ${deadlineMs / 1000} s deadline` : ` ${(r.readyMs / 1000).toFixed(1)} s after the hollow process started`}`);
+    return r;
+  } finally {
+    await hollow?.stop();
+    await nodeInf.stop();
+    await cp.stop();
+  }
+}
+
+async function hollowPart(): Promise<void> {
+  let sustained = 0;
+  for (const n of LADDER) {
+    const s = await withTimeout(ladderStep(n), 1_800_000, `ladder step ${n}`).catch((err: Error) => {
+      log(`ladder step ${n} failed: ${err.message}`);
+      notes.push(`hollow ${n} nodes × ${PODS_PER_NODE} pods: failed (${err.message}).`);
+      return undefined;
+    });
+    if (!s) break;
+    figures[`hollow ${n} nodes: Ready after start`] = figure(s.readyMs / 1000, 's');
+    figures[`hollow ${n} nodes: ${n * PODS_PER_NODE} pods create→all Running`] = figure(s.podsRunningMs / 1000, 's');
+    figures[`hollow ${n} nodes × ${PODS_PER_NODE} pods: lease renewal gap p99`] = figure(s.gapP99 / 1000, 's', RENEW_MS / 1000, 'renew interval');
+    figures[`hollow ${n} nodes × ${PODS_PER_NODE} pods: lease renewal gap max`] = figure(s.gapMax / 1000, 's', RENEW_MS / 1000, 'renew interval');
+    if (!s.onTime) {
+      notes.push(`hollow ${n} nodes × ${PODS_PER_NODE} pods: heartbeats late (${s.late} gaps over ${ON_TIME_GAP_MS / 1000} s, ${s.staleAtEnd} leases stale at the end).`);
+      break;
+    }
+    sustained = n;
+  }
+  figures[`hollow nodes sustained with ${PODS_PER_NODE} pods each, heartbeats on time`] = figure(sustained, 'nodes');
+  if (READY_NODES > 0) {
+    const r = await readyRun(READY_NODES, READY_DEADLINE_MS).catch((err: Error) => {
+      notes.push(`${READY_NODES} hollow nodes: failed (${err.message}).`);
+      return undefined;
+    });
+    if (r) {
+      figures[`hollow ${READY_NODES} nodes: all registered after start`] = figure(r.registeredMs / 1000, 's');
+      figures[`hollow ${READY_NODES} nodes: all Ready after start`] = figure(r.readyMs / 1000, 's', 30, 'goal');
+      figures[`hollow ${READY_NODES} nodes: Ready 30 s after start`] = figure(r.readyAt30s, 'nodes', READY_NODES, 'started');
+      if (Number.isNaN(r.readyMs)) notes.push(`${READY_NODES} hollow nodes: ${r.readyAtEnd} Ready when the ${READY_DEADLINE_MS / 1000} s deadline came.`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
+  if (PART === 'all' || PART === 'runc') {
+    const before = load();
+    await runcPart();
+    notes.push(`Load average (1 min) around the runc part: ${before} before, ${load()} after.`);
+  }
+  if (PART === 'all' || PART === 'hollow') {
+    const before = load();
+    await hollowPart();
+    notes.push(`Load average (1 min) around the hollow part: ${before} before, ${load()} after.`);
+  }
+  const out = writeResults(
+    `kubelet${PART === 'all' ? '' : `-${PART}`}`,
+    figures,
+    meta([
+      'Every component is its own process from dist/ (skiff up / skiff server / skiff agent --hollow); the benchmark process creates pods and watches. ratio = value ÷ baseline.',
+      ...notes,
+    ].join(' ')),
+  );
+  log(`wrote ${out.json} and ${out.md}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
