@@ -1,33 +1,21 @@
 // `kubectl create <generator>` with kubectl 1.32 and 1.33, which send the objects as
 // application/vnd.kubernetes.protobuf (kubectl-wire.md §10.6), against a real etcd + API server.
 // Each version creates its own namespace (itself a protobuf create) and checks every object with a GET.
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../integration/harness.js';
+import { kubectlBinary } from '../helpers/kubectl.js';
 import { httpFor, type Answer, type Http } from '../integration/http.js';
 
 const run = promisify(execFile);
 
-/** Directory of the real kubectl (PATH's `kubectl` may be a symlink to a dispatcher). */
-function kubectlDir(): string | undefined {
-  try {
-    const path = execFileSync('sh', ['-c', 'readlink -f "$(command -v kubectl)"'], {
-      encoding: 'utf8',
-    }).trim();
-    return path ? dirname(path) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const binDir = kubectlDir();
 const VERSIONS = ['1.32', '1.33'].map((v) => {
-  const bin = binDir ? join(binDir, `kubectl.${v}`) : '';
-  return { version: v, bin, present: bin !== '' && existsSync(bin) };
+  const bin = kubectlBinary(v);
+  return { version: v, bin: bin ?? '', present: bin !== undefined };
 });
 
 interface Result {

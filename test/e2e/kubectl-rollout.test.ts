@@ -1,25 +1,18 @@
 // The real kubectl drives a rollout end to end (issue 5): apply, set image, rollout status
 // (returns once complete), rollout history, rollout undo and undo --to-revision=1, against the
 // API server with the replicaset + deployment controllers and the stub node agent.
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kubectlBinary } from '../helpers/kubectl.js';
 import { createNamespace, deployments, rolledOut, startEnv, waitFor, type Env, type Obj } from '../integration/controllers-deployment-helpers.js';
 
 const run = promisify(execFile);
 
-function kubectlBin(version: string): string | undefined {
-  try {
-    const path = execFileSync('sh', ['-c', 'readlink -f "$(command -v kubectl)"'], { encoding: 'utf8' }).trim();
-    const bin = join(dirname(path), `kubectl.${version}`);
-    return existsSync(bin) ? bin : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const kubectlBin = kubectlBinary;
 
 const MANIFEST = (name: string, image: string) => `apiVersion: apps/v1
 kind: Deployment

@@ -2,27 +2,19 @@
 // apply, re-apply with a change, a conflicting apply from another field manager (kubectl's
 // conflict message), --force-conflicts, and managedFields in `get --show-managed-fields`.
 // Needs the PATCH handler to route application/apply-patch+yaml to apiserver/apply.
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../integration/harness.js';
+import { kubectlBinary } from '../helpers/kubectl.js';
 import { httpFor } from '../integration/http.js';
 
 const run = promisify(execFile);
 
-/** The real kubectl 1.33 next to PATH's `kubectl` (which may be a dispatcher symlink). */
-function kubectlBin(): string | undefined {
-  try {
-    const path = execFileSync('sh', ['-c', 'readlink -f "$(command -v kubectl)"'], { encoding: 'utf8' }).trim();
-    const bin = path ? join(dirname(path), 'kubectl.1.33') : '';
-    return bin && existsSync(bin) ? bin : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const kubectlBin = (): string | undefined => kubectlBinary('1.33');
 
 const bin = kubectlBin();
 const NS = 'ssa';

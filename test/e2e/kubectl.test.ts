@@ -1,33 +1,21 @@
 // The real kubectl binaries (1.27 … 1.33) against a real etcd + API server: create, get (JSON and
 // Table), the three patch types, client-side apply and re-apply, set image, scale, delete, errors
 // and discovery. Each version gets its own namespace, cache dir and HOME so they cannot interfere.
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../integration/harness.js';
 import { httpFor, type Http } from '../integration/http.js';
+import { kubectlBinary } from '../helpers/kubectl.js';
 
 const run = promisify(execFile);
 
-/** Directory of the real kubectl (PATH's `kubectl` may be a symlink to a dispatcher). */
-function kubectlDir(): string | undefined {
-  try {
-    const path = execFileSync('sh', ['-c', 'readlink -f "$(command -v kubectl)"'], {
-      encoding: 'utf8',
-    }).trim();
-    return path ? dirname(path) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const binDir = kubectlDir();
 const VERSIONS = ['1.27', '1.28', '1.29', '1.30', '1.31', '1.32', '1.33'].map((v) => {
-  const bin = binDir ? join(binDir, `kubectl.${v}`) : '';
-  return { version: v, bin, present: bin !== '' && existsSync(bin) };
+  const bin = kubectlBinary(v);
+  return { version: v, bin: bin ?? '', present: bin !== undefined };
 });
 
 // kubectl's JSON output, read loosely: the assertions check the shape.

@@ -5,10 +5,10 @@ import { createServer, type Server } from 'node:https';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { execFileSync } from 'node:child_process';
 import { freePort, startTestCluster, type TestCluster } from './harness.js';
+import { kubectlBinary } from '../helpers/kubectl.js';
 import { httpFor, type Http } from './http.js';
 import { ensurePki } from '../../apiserver/pki.js';
 import { pod } from './fixtures.js';
@@ -89,14 +89,7 @@ describe('pods/log', () => {
     expect(res.body.message).toBe('pod pending does not have a host assigned');
   });
 
-  const kubectlDir = (() => {
-    try {
-      return dirname(execFileSync('sh', ['-c', 'readlink -f "$(command -v kubectl)"']).toString().trim());
-    } catch {
-      return '';
-    }
-  })();
-  const kubectl = join(kubectlDir || '/nonexistent', 'kubectl.1.33');
+  const kubectl = kubectlBinary('1.33') ?? '/nonexistent/kubectl.1.33';
 
   it.skipIf(!existsSync(kubectl))('kubectl logs and logs -f print what the node sends (kubectl 1.33)', async () => {
     const cache = mkdtempSync(join(tmpdir(), `skiff-it-${process.env.SKIFF_TEST_RUN ?? 'manual'}-kc-`));
