@@ -1,10 +1,11 @@
-// createContainer's steps: the image's snapshot under an overlayfs rootfs, the process resolved
+// createContainer's steps: the image's snapshot under an overlayfs rootfs (mounted by runc, see
+// SpecInput.overlay), the process resolved
 // from the image config and the pod's spec, and the OCI bundle written for runc.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { RuntimeError, type ContainerConfig, type PodSandboxConfig } from '../api.js';
-import { runOk } from '../exec/run.js';
 import { summarizeImageConfig } from '../images/config.js';
+import { resolveInRoot } from '../images/root-path.js';
 import type { ImageStore, StoredImage } from '../images/store.js';
 import type { SandboxRecord } from '../sandbox/record.js';
 import { mergeEnv, resolveArgs, resolveUser } from './command.js';
@@ -24,9 +25,10 @@ export async function prepareContainer(
 ): Promise<NewContainer> {
   const img = await store.resolve(config.image.image);
   if (!img) throw new RuntimeError('NOT_FOUND', `image ${config.image.image} not found`);
-  const rootfs = await mountRootfs(dir, await store.snapshot(img));
-  const spec = await specFor(rootfs, img, sandbox, sandboxDir, config, id);
-  await mkdir(join(dir, 'bundle'), { recursive: true });
+  const snapshot = await store.snapshot(img);
+  const [rootfs, upper, work] = ['rootfs', 'upper', 'work'].map((p) => join(dir, p)) as [string, string, string];
+  await Promise.all([rootfs, upper, work, join(dir, 'bundle')].map((p) => mkdir(p, { recursive: true })));
+  const spec = await specFor({ lower: snapshot, upper, work }, rootfs, img, sandbox, sandboxDir, config, id);
   await writeFile(join(dir, 'bundle', 'config.json'), JSON.stringify(spec));
   const summary = summarizeImageConfig(img.config);
   const logDir = sandboxConfig.logDirectory || sandbox.config.logDirectory;
@@ -41,19 +43,14 @@ export async function prepareContainer(
   };
 }
 
-async function mountRootfs(dir: string, snapshot: string): Promise<string> {
-  const paths = ['rootfs', 'upper', 'work'].map((p) => join(dir, p));
-  for (const p of paths) await mkdir(p, { recursive: true });
-  const [rootfs, upper, work] = paths as [string, string, string];
-  await runOk('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${snapshot},upperdir=${upper},workdir=${work}`, rootfs]);
-  return rootfs;
-}
+type Overlay = { lower: string; upper: string; work: string };
 
-async function specFor(rootfs: string, img: StoredImage, sandbox: SandboxRecord, sdir: string, config: ContainerConfig, id: string) {
+async function specFor(overlay: Overlay, rootfs: string, img: StoredImage, sandbox: SandboxRecord, sdir: string, config: ContainerConfig, id: string) {
   const summary = summarizeImageConfig(img.config);
   const sec = config.linux?.securityContext ?? {};
-  const passwd = await readFile(join(rootfs, 'etc/passwd'), 'utf8').catch(() => '');
-  const group = await readFile(join(rootfs, 'etc/group'), 'utf8').catch(() => '');
+  // Resolved inside the image: its /etc/passwd may be a symlink, which must not reach the host's.
+  const read = async (path: string) => readFile(await resolveInRoot(overlay.lower, path), 'utf8').catch(() => '');
+  const [passwd, group] = await Promise.all([read('etc/passwd'), read('etc/group')]);
   let user;
   try {
     user = resolveUser(summary.user, sec.runAsUser, sec.runAsGroup, passwd, group);
@@ -71,6 +68,6 @@ async function specFor(rootfs: string, img: StoredImage, sandbox: SandboxRecord,
     resources: toOciResources(config.linux?.resources), security: sec,
     sandboxNamespaces: { network: sandbox.netns, ipc: sandbox.ipc, uts: sandbox.uts },
     sandboxFiles: { hosts: join(sdir, 'hosts'), resolvConf: join(sdir, 'resolv.conf'), hostname: join(sdir, 'hostname') },
-    mounts: config.mounts,
+    mounts: config.mounts, overlay,
   });
 }

@@ -2,9 +2,8 @@
 // exec. Every fact lives on disk under <root>/containers/<id>, so a restarted runtime reads the
 // same answers (records are cached in memory after open()). Calls are idempotent.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { RuntimeError, type ContainerState, type ContainerStatus, type ExecSyncResponse } from '../api.js';
 import { run } from '../exec/run.js';
 import { EXIT_FILE, readRecord, STARTED_FILE, type ExitRecord, type StartRecord } from './exit-record.js';
@@ -34,6 +33,11 @@ export class ContainerManager {
   constructor(private readonly opts: ContainerManagerOptions) {
     this.runc = new Runc(join(opts.root, 'runc'), opts.runcBinary);
     this.shims = new ShimLauncher(opts.shimCommand);
+  }
+
+  /** warm resolves when a spare shim is booted, so the next start does not wait for one. */
+  warm(): Promise<void> {
+    return this.shims.warm();
   }
 
   /** close ends the spare shim; running containers and their shims are not touched. */
@@ -111,13 +115,15 @@ export class ContainerManager {
     }
   }
 
-  /** remove kills and deletes the container, its rootfs mount and its state; absent is fine. */
+  /** remove kills and deletes the container and its state; absent is fine. */
   async remove(id: string): Promise<void> {
     if (!this.records.has(id)) return;
     await this.stop(id, 0);
     await this.runc.delete(id);
     const rootfs = join(this.dir(id), 'rootfs');
-    if (existsSync(rootfs)) await run('umount', [rootfs]);
+    // runc mounts the rootfs in the container's namespace; a host mount is left only by
+    // containers created before that (an older runtime on the same root).
+    if (await isMountPoint(rootfs)) await run('umount', [rootfs]);
     await rm(this.dir(id), { recursive: true, force: true });
     this.records.delete(id);
   }
@@ -174,4 +180,10 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** isMountPoint tells whether path is on another device than its parent (false if absent). */
+async function isMountPoint(path: string): Promise<boolean> {
+  const [self, parent] = await Promise.all([stat(path).catch(() => undefined), stat(dirname(path)).catch(() => undefined)]);
+  return self !== undefined && parent !== undefined && self.dev !== parent.dev;
 }

@@ -1,11 +1,12 @@
 // Starts containers' shims as detached processes and waits for each one's one-line report.
-// One spare shim is kept started and waiting for its config on stdin, so a container start does
-// not wait for node to boot (the spare is made right after the previous one is used; an idle
-// runtime that never started a container has none).
+// One spare shim is kept booted and waiting for its config on stdin, so a container start does
+// not wait for node to boot. The next spare is spawned only after the start it served has been
+// reported, so booting it (tens of ms of CPU) does not compete with runc on the critical path.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ShimConfig } from './shim.js';
 
@@ -19,58 +20,71 @@ export function shimCommand(): string[] {
   return ['--import', 'tsx', fileURLToPath(new URL('./shim-main.ts', import.meta.url))];
 }
 
+/** A shim process and the lines it has printed, in order. */
+interface Shim {
+  child: ChildProcess;
+  lines: AsyncIterator<string>;
+  /** Resolves when the shim has booted and waits for its config ("ready"); false if it died first. */
+  ready: Promise<boolean>;
+}
+
 /** ShimLauncher starts shims, keeping one spare warm. */
 export class ShimLauncher {
-  private spare?: ChildProcess;
+  private spare?: Shim;
 
   constructor(private readonly command: string[] = shimCommand()) {}
 
   /** launch starts the container; resolves with its pid, rejects with runc's error. */
   async launch(cfg: ShimConfig): Promise<number> {
-    const configPath = join(cfg.stateDir, 'shim.json');
-    await writeFile(configPath, JSON.stringify(cfg));
-    const child = this.takeSpare();
-    const { stdin, stdout } = child;
-    if (!stdin || !stdout) throw new Error('shim has no pipes');
-    stdin.end(`${configPath}\n`);
-    const line = await firstLine(stdout);
-    child.unref();
-    stdout.destroy();
-    const m = /^started (\d+)$/.exec(line);
-    if (m) return Number(m[1]);
-    throw new Error(line.replace(/^failed /, '') || 'the shim exited without starting the container');
+    const record = writeFile(join(cfg.stateDir, 'shim.json'), JSON.stringify(cfg)); // for people, not read back
+    const shim = this.takeSpare();
+    try {
+      shim.child.stdin?.end(`${JSON.stringify(cfg)}\n`);
+      const line = await nextReport(shim);
+      const m = /^started (\d+)$/.exec(line);
+      if (m) return Number(m[1]);
+      throw new Error(line.replace(/^failed /, '') || 'the shim exited without starting the container');
+    } finally {
+      shim.child.stdout?.destroy();
+      shim.child.unref();
+      await record;
+      this.spare ??= this.spawnShim();
+    }
+  }
+
+  /** warm resolves once a spare shim has booted (one is spawned if there is none). */
+  async warm(): Promise<void> {
+    this.spare ??= this.spawnShim();
+    await this.spare.ready;
   }
 
   /** close ends the spare shim, if any. */
   close(): void {
-    this.spare?.kill();
+    this.spare?.child.kill();
     this.spare = undefined;
   }
 
-  private takeSpare(): ChildProcess {
-    const child = this.spare && this.spare.exitCode === null ? this.spare : this.spawnShim();
-    this.spare = this.spawnShim();
-    return child;
+  private takeSpare(): Shim {
+    const spare = this.spare;
+    this.spare = undefined;
+    return spare && spare.child.exitCode === null ? spare : this.spawnShim();
   }
 
-  private spawnShim(): ChildProcess {
+  private spawnShim(): Shim {
     const child = spawn(process.execPath, [...this.command, '--wait'], { detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
     child.unref();
     child.on('error', () => undefined);
     child.stdin?.on('error', () => undefined);
-    return child;
+    child.stdout?.on('error', () => undefined);
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const ready = lines.next().then((r) => !r.done && r.value === 'ready', () => false);
+    return { child, lines, ready };
   }
 }
 
-function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
-  return new Promise((resolve) => {
-    let buf = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (s: string) => {
-      buf += s;
-      if (buf.includes('\n')) resolve(buf.slice(0, buf.indexOf('\n')));
-    });
-    stream.on('end', () => resolve(buf.trim()));
-    stream.on('error', () => resolve(buf.trim()));
-  });
+/** nextReport is the shim's line after "ready": "started <pid>" or "failed <message>". */
+async function nextReport(shim: Shim): Promise<string> {
+  if (!(await shim.ready)) return '';
+  const r = await shim.lines.next().catch(() => ({ done: true, value: '' }));
+  return r.done ? '' : String(r.value).trim();
 }

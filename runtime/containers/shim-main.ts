@@ -1,13 +1,14 @@
 // Entry point of the container shim process (see shim.ts), spawned detached by the runtime:
-//   shim-main.js <stateDir>/shim.json   or   shim-main.js --wait   (config path on stdin)
-import { appendFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { shimMain } from './shim.js';
+//   shim-main.js <stateDir>/shim.json   or   shim-main.js --wait   (prints "ready", then reads the
+//   config as one JSON line on stdin: a spare shim booted ahead of its container)
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runShimMain, type ShimConfig } from './shim.js';
 
-/** configPath reads the path from argv, or waits for one line on stdin (a spare shim). */
-function configPath(): Promise<string> {
+/** readConfig reads the config file named in argv, or waits for one JSON line on stdin. */
+function readConfig(): Promise<ShimConfig> {
   const arg = process.argv[2] ?? '';
-  if (arg !== '--wait') return Promise.resolve(arg);
+  if (arg !== '--wait') return Promise.resolve(JSON.parse(readFileSync(arg, 'utf8')) as ShimConfig);
   return new Promise((resolve) => {
     let buf = '';
     process.stdin.setEncoding('utf8');
@@ -15,18 +16,19 @@ function configPath(): Promise<string> {
       buf += s;
       if (buf.includes('\n')) {
         process.stdin.destroy();
-        resolve(buf.slice(0, buf.indexOf('\n')));
+        resolve(JSON.parse(buf.slice(0, buf.indexOf('\n'))) as ShimConfig);
       }
     });
     process.stdin.on('end', () => process.exit(0)); // the runtime went away before using this spare
+    process.stdout.write('ready\n');
   });
 }
 
-const path = await configPath();
-shimMain(path).then(
+const cfg = await readConfig();
+runShimMain(cfg).then(
   () => process.exit(0),
   (err: unknown) => {
-    appendFileSync(join(dirname(path), 'shim.log'), `shim: ${String(err)}\n`);
+    appendFileSync(join(cfg.stateDir, 'shim.log'), `shim: ${String(err)}\n`);
     process.exit(1);
   },
 );

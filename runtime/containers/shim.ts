@@ -4,7 +4,7 @@
 // exit.json (reading the OOM kill counter before the kept container and its cgroup are deleted),
 // then deletes the container. SIGUSR1 reopens the log file.
 import { spawn } from 'node:child_process';
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../exec/run.js';
@@ -12,7 +12,7 @@ import { oomKills } from './cgroup-paths.js';
 import { EXIT_FILE, exitReason, nowNs, STARTED_FILE, writeRecord, type ExitRecord } from './exit-record.js';
 import { LogFile, streamSplitter } from './logfile.js';
 
-/** ShimConfig is written by the runtime to <stateDir>/shim.json. */
+/** ShimConfig is what the runtime hands the shim (and records in <stateDir>/shim.json). */
 export interface ShimConfig {
   id: string;
   bundle: string;
@@ -102,9 +102,8 @@ function report(line: string): void {
   }
 }
 
-/** shimMain is the entry: node shim-main.js <stateDir>/shim.json */
-export async function shimMain(configPath: string): Promise<void> {
+/** runShimMain is the entry of shim-main.js once it has its config. */
+export async function runShimMain(cfg: ShimConfig): Promise<void> {
   process.stdout.on('error', () => undefined);
-  const cfg = JSON.parse(readFileSync(configPath, 'utf8')) as ShimConfig;
   await runShim(cfg);
 }

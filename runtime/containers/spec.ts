@@ -43,6 +43,12 @@ export interface SpecInput {
   /** Files the sandbox provides: /etc/hosts, /etc/resolv.conf, /etc/hostname. */
   sandboxFiles: { hosts?: string; resolvConf?: string; hostname?: string };
   mounts: Mount[];
+  /**
+   * The container's rootfs as an overlay of the image snapshot and a writable upper layer,
+   * mounted by runc itself as the first mount (on "/"), inside the container's own mount
+   * namespace: no host mount to make before nor to clean up after (it ends with the container).
+   */
+  overlay?: { lower: string; upper: string; work: string };
 }
 
 /** buildSpec is the OCI config.json for a container. */
@@ -62,7 +68,7 @@ export function buildSpec(input: SpecInput): OciSpec {
     },
     root: { path: input.rootfs, readonly: sec.readonlyRootfs === true },
     hostname: input.sandboxNamespaces.uts ? input.hostname : undefined,
-    mounts: [...baseMounts(privileged), ...sandboxFileMounts(input.sandboxFiles), ...input.mounts.map(bindMount)],
+    mounts: [...rootOverlay(input.overlay), ...baseMounts(privileged), ...sandboxFileMounts(input.sandboxFiles), ...input.mounts.map(bindMount)],
     linux: {
       cgroupsPath: input.cgroupsPath,
       resources: input.resources,
@@ -94,6 +100,11 @@ function namespaces(ns: SpecInput['sandboxNamespaces']): OciNamespace[] {
   if (ns.ipc) out.push({ type: 'ipc', path: ns.ipc });
   if (ns.uts) out.push({ type: 'uts', path: ns.uts });
   return out;
+}
+
+function rootOverlay(o: SpecInput['overlay']): OciMount[] {
+  if (!o) return [];
+  return [{ destination: '/', type: 'overlay', source: 'overlay', options: [`lowerdir=${o.lower}`, `upperdir=${o.upper}`, `workdir=${o.work}`] }];
 }
 
 function baseMounts(privileged: boolean): OciMount[] {

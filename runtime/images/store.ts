@@ -27,6 +27,10 @@ export class ImageStore {
   readonly blobs: BlobStore;
   private lock: Promise<unknown> = Promise.resolve();
   private unpacking = new Map<string, Promise<string>>();
+  /** Manifests and configs read so far: blobs never change, so their parsed form is kept. */
+  private parsed = new Map<string, { manifest: ImageManifest; config: OciImageConfig }>();
+  /** Snapshot directories known complete (their .done marker seen or written by this process). */
+  private unpacked = new Set<string>();
 
   constructor(readonly root: string) {
     this.blobs = new BlobStore(root);
@@ -68,7 +72,9 @@ export class ImageStore {
     for (const l of img.manifest.layers) if (!stillUsed.has(l.digest)) await this.blobs.remove(l.digest);
     await this.blobs.remove(img.manifest.config.digest);
     await this.blobs.remove(img.manifestDigest);
+    this.parsed.delete(img.manifestDigest);
     if (!stillUsed.has(snapshotKey(img))) {
+      this.unpacked.delete(this.snapshotPath(img));
       await rm(`${this.snapshotPath(img)}.done`, { force: true });
       await rm(this.snapshotPath(img), { recursive: true, force: true });
     }
@@ -77,8 +83,12 @@ export class ImageStore {
   /** snapshot returns the unpacked root filesystem of the image, unpacking it on first use. */
   async snapshot(img: StoredImage): Promise<string> {
     const dir = this.snapshotPath(img);
+    if (this.unpacked.has(dir)) return dir;
     const done = await readFile(`${dir}.done`).then(() => true, () => false);
-    if (done) return dir;
+    if (done) {
+      this.unpacked.add(dir);
+      return dir;
+    }
     let pending = this.unpacking.get(dir);
     if (!pending) {
       pending = this.unpack(img, dir).finally(() => this.unpacking.delete(dir));
@@ -112,6 +122,7 @@ export class ImageStore {
       await rm(dir, { recursive: true, force: true });
       await rename(tmp, dir);
       await writeFile(`${dir}.done`, ''); // marks the unpack complete
+      this.unpacked.add(dir);
       return dir;
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
@@ -125,8 +136,13 @@ export class ImageStore {
   }
 
   private async load(manifestDigest: string, refs: Record<string, string>): Promise<StoredImage> {
-    const manifest = await this.blobs.readJson<ImageManifest>(manifestDigest);
-    const config = await this.blobs.readJson<OciImageConfig>(manifest.config.digest);
+    let parsed = this.parsed.get(manifestDigest);
+    if (!parsed) {
+      const manifest = await this.blobs.readJson<ImageManifest>(manifestDigest);
+      parsed = { manifest, config: await this.blobs.readJson<OciImageConfig>(manifest.config.digest) };
+      this.parsed.set(manifestDigest, parsed);
+    }
+    const { manifest, config } = parsed;
     const names = Object.entries(refs).filter(([, d]) => d === manifestDigest).map(([n]) => n).sort();
     return { id: manifest.config.digest, manifestDigest, manifest, config, names };
   }

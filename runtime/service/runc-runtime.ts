@@ -127,7 +127,6 @@ export class RuncRuntime implements RuntimeService {
       await this.containers.add(id, rec, nowNs());
       return id;
     } catch (err) {
-      await run('umount', [join(dir, 'rootfs')]);
       await rm(dir, { recursive: true, force: true });
       if (err instanceof RuntimeError) throw err;
       throw new RuntimeError('INTERNAL', `creating container: ${(err as Error).message}`);
