@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RestClient } from '../client/rest.js';
 import { startAgent, startHollowNodes } from '../kubelet/index.js';
+import type { NodeNetworkOptions } from '../kubelet/proxy/index.js';
 import type { RuntimeService } from '../runtime/api.js';
 import { ensurePki, KUBELET_CLIENT_CN } from '../apiserver/pki.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
@@ -27,6 +28,8 @@ export interface AgentOptions {
   hollow?: number;
   logServerPort: number;
   nodeLabels: Record<string, string>;
+  /** Service proxy and pod routes; default on with upstream defaults (kubelet/proxy). */
+  network?: NodeNetworkOptions;
   /** Connects to the container runtime; the caller decides how (gRPC socket). */
   runtime?: () => Promise<RuntimeService>;
 }
@@ -71,14 +74,15 @@ export function parseLabels(text: string): Record<string, string> {
 }
 
 export async function runAgent(o: AgentOptions): Promise<{ stop(): Promise<void> }> {
-  const nodeName = o.nodeName ?? hostname().toLowerCase();
-  const { client, ca } = await agentConnection(o, nodeName);
   const onError = (err: unknown, what: string) => log(`${what}: ${(err as Error).message ?? String(err)}`);
   if (o.hollow) {
-    const hollow = await startHollowNodes({ client, count: o.hollow, prefix: o.nodeName ?? 'hollow' });
+    // Hollow nodes share one client for many node names: they need an admin's kubeconfig, not a join.
+    const hollow = await startHollowNodes({ client: agentClient(o), count: o.hollow, prefix: o.nodeName ?? 'hollow' });
     log(`${o.hollow} hollow nodes registered`);
     return hollow;
   }
+  const nodeName = o.nodeName ?? hostname().toLowerCase();
+  const { client, ca } = await agentConnection(o, nodeName);
   if (!o.runtime) throw new Error('no container runtime: give --runtime-endpoint, or --hollow N for fake nodes');
   const pkiDir = join(o.home, 'nodes', nodeName, 'pki');
   const tls = ensurePki(pkiDir, o.nodeIp ? [o.nodeIp] : []);
@@ -107,6 +111,7 @@ export async function runAgent(o: AgentOptions): Promise<{ stop(): Promise<void>
       reviewToken: (token) => reviewToken(client, token),
       streams,
     },
+    network: o.network ?? {},
     onError,
   });
   log(`node ${nodeName} registered; log server on :${o.logServerPort}`);

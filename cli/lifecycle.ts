@@ -10,6 +10,7 @@ import { isStatusError } from '../api/errors.js';
 import { mustResource } from '../api/registry.js';
 import { connectRuntime } from '../runtime/service/client.js';
 import { runtimeSocket } from './runtime-process.js';
+import { cleanupNodeNetwork } from '../kubelet/proxy/index.js';
 
 export interface UpOptions {
   home: string;
@@ -143,8 +144,16 @@ async function removePods(home: string, say: (l: string) => void): Promise<void>
   }
 }
 
+/** The agent removes its iptables chains and pod routes when it stops; this covers one that was killed. */
+async function removeNodeNetwork(say: (l: string) => void): Promise<void> {
+  if (process.getuid?.() !== 0) return; // a non-root agent could not have made any
+  const r = await cleanupNodeNetwork().catch((err: Error) => (say(`could not remove the service proxy rules: ${err.message}`), undefined));
+  if (r?.chains || r?.routes) say(`removed the service proxy chains${r.routes ? ` and ${r.routes} pod route(s)` : ''}`);
+}
+
 export async function down(o: DownOptions): Promise<void> {
   await stopPid(o.home, 'agent', o.say);
+  await removeNodeNetwork(o.say);
   await removePods(o.home, o.say);
   await stopPid(o.home, 'runtime', o.say);
   await stopPid(o.home, 'server', o.say);

@@ -14,13 +14,14 @@ import { WorkQueue } from '../client/workqueue.js';
 import { admitPod } from './admission.js';
 import { Backoff, DEFAULT_CRASH_BACKOFF } from './backoff.js';
 import type { AgentConfig } from './config.js';
-import { podDnsSettings, readHostDns, startClusterDns, type ClusterDns, type DnsConfig } from './dns/index.js';
+import { podDnsSettings, readHostDns, startClusterDns, type ClusterDns, type ClusterDnsOptions, type DnsConfig } from './dns/index.js';
 import { EventRecorder, podRef } from './events.js';
 import { hostPressure, readHostInfo } from './host.js';
 import { LABEL_POD_UID } from './labels.js';
 import { startLogServer, type LogServer } from './log-server.js';
 import { NodeLease } from './node-lease.js';
 import { NodeReporter } from './node.js';
+import { startNodeNetwork, type NodeNetwork } from './proxy/index.js';
 import { allocatableOf, capacityOf } from './node-status.js';
 import { ProbeManager } from './probe-manager.js';
 import { runtimeProber } from './prober.js';
@@ -63,6 +64,7 @@ class NodeAgent implements Agent {
   private readonly loops: Promise<void>[] = [];
   private logServer?: LogServer;
   private dns?: ClusterDns;
+  private network?: NodeNetwork;
   private readonly hostDns: DnsConfig = readHostDns();
   private plegSeen = new Map<string, string>();
   readonly stats;
@@ -118,8 +120,7 @@ class NodeAgent implements Agent {
 
   async start(): Promise<void> {
     this.deps.runtimeName = (await this.cfg.runtime.version()).runtimeName;
-    // Cluster DNS (kubelet/dns): first, so pods never get a nameserver that is not there.
-    if (this.cfg.clusterDns) this.dns = await startClusterDns(this.cfg.clusterDns, { client: this.cfg.client, host: this.hostDns, clock: this.clock, onError: (e, w) => this.report(e, w) });
+    if (this.cfg.clusterDns) await this.startDns(this.cfg.clusterDns);
     if (this.cfg.logServer) this.logServer = await startLogServer({ ...this.cfg.logServer, runtime: this.cfg.runtime, lookup: (ns, name) => this.pods.store.getByName(ns, name) });
     await this.node.register();
     await this.renewLease();
@@ -130,6 +131,8 @@ class NodeAgent implements Agent {
     });
     this.factory.start();
     await this.factory.waitForSync();
+    // Service proxy and pod routes (kubelet/proxy, kubelet/routes): own informers and queue, opt-in.
+    if (this.cfg.network) this.network = startNodeNetwork({ ...this.cfg.network, client: this.cfg.client, nodeName: this.cfg.nodeName, clock: this.clock, onError: (e, w) => this.report(e, w) });
     const workers = this.cfg.podWorkers ?? 16;
     for (let i = 0; i < workers; i++) this.loops.push(this.worker());
     this.loops.push(this.every(this.cfg.leaseRenewIntervalMs ?? 10_000, () => this.renewLease()));
@@ -145,7 +148,18 @@ class NodeAgent implements Agent {
     await Promise.all(this.loops);
     await this.logServer?.close();
     await this.dns?.stop();
+    await this.network?.stop(); // removes its chains and routes
     await this.deps.events.flush();
+  }
+
+  /** startDns runs the node's cluster DNS (kubelet/dns) before any pod is synced; without it pods get the host's resolvers. */
+  private async startDns(o: ClusterDnsOptions): Promise<void> {
+    try {
+      this.dns = await startClusterDns(o, { client: this.cfg.client, host: this.hostDns, clock: this.clock, onError: (e, w) => this.report(e, w) });
+    } catch (err) {
+      this.report(err, 'cluster DNS not started, pods get the host resolvers');
+      this.deps.dns = podDnsSettings(undefined, this.hostDns);
+    }
   }
 
   private enqueue(p: Pod): void {

@@ -6,6 +6,7 @@ import type { RestClient } from '../client/rest.js';
 import type { RuntimeService } from '../runtime/api.js';
 import type { BackoffSettings } from './backoff.js';
 import type { ClusterDnsOptions } from './dns/index.js';
+import type { NodeNetworkOptions } from './proxy/index.js';
 import type { Prober } from './prober.js';
 import type { PressureCheck } from './node-status.js';
 import type { StreamBackend } from './stream-server/index.js';
@@ -50,6 +51,8 @@ export interface AgentConfig {
   logServer?: { port: number; host?: string; tls?: { cert: string; key: string }; token?: string; streams?: StreamBackend } & Pick<LogServerOptions, 'clientCert' | 'reviewToken'>;
   /** Cluster DNS server on this node (kubelet/dns); omitted → none, and ClusterFirst pods get the host's resolvers. */
   clusterDns?: ClusterDnsOptions;
+  /** Service proxy (iptables) and host-gw pod routes (kubelet/proxy, kubelet/routes); omitted → none. */
+  network?: NodeNetworkOptions;
   /** Node condition checks; default reads the host. */
   pressure?: PressureCheck;
   /** Probe runner; default runs real exec/http/tcp probes through the runtime. */

@@ -18,6 +18,8 @@ export interface NodeNetworkOptions {
   proxy?: Partial<ProxyConfig>;
   /** Install host-gw routes to the other nodes' pod ranges (default true). */
   routes?: boolean;
+  /** Route protocol number that marks Skiff's routes (default ROUTE_PROTO). */
+  routeProto?: string;
   minSyncPeriodMs?: number;
   /** Run iptables/ip in this network namespace instead of the agent's own (tests). */
   netns?: string;
@@ -42,7 +44,7 @@ export function startNodeNetwork(opts: NodeNetworkOptions & Deps): NodeNetwork {
   const exec = hostExec(opts.netns);
   const factory = InformerFactory.forClient(opts.client, {}, { clock, onError: (e) => opts.onError?.(e, 'network informers') });
   const proxy = new ServiceProxy({ factory, exec, clock, config: opts.proxy, minSyncPeriodMs: opts.minSyncPeriodMs, onError: opts.onError });
-  const routes = opts.routes === false ? undefined : new RouteController({ factory, exec, clock, nodeName: opts.nodeName, onError: opts.onError });
+  const routes = opts.routes === false ? undefined : new RouteController({ factory, exec, clock, nodeName: opts.nodeName, proto: opts.routeProto, onError: opts.onError });
   factory.start();
   proxy.start();
   routes?.start();
