@@ -78,9 +78,11 @@ export async function startClusterDns(o: ClusterDnsOptions, deps: ClusterDnsDeps
   const bump = () => void (zone.serial = Math.max(zone.serial + 1, Math.floor(clock.now() / 1000)));
   for (const inf of [services, endpoints]) inf.addEventHandler({ onAdd: bump, onUpdate: bump, onDelete: bump });
   factory.start();
+  // The address belongs to whoever listens on it: a failed start removes it only if it added it.
+  let added = false;
   try {
     await factory.waitForSync();
-    if (link) await ensureDnsLink(link, address);
+    if (link) added = await ensureDnsLink(link, address);
     const upstreams = (o.upstreams ?? upstreamServers(deps.host, [address])).map(parseUpstream);
     const respond = newResponder((q) => lookup(q, { services: services.store, endpoints: endpoints.store }, zone), newForwarder(upstreams, o.forwardTimeoutMs ?? 2000));
     const server = await listenDns(address, o.port ?? 53, respond, report('cluster DNS')).catch((err: NodeJS.ErrnoException) => {
@@ -98,7 +100,7 @@ export async function startClusterDns(o: ClusterDnsOptions, deps: ClusterDnsDeps
     };
   } catch (err) {
     await factory.stop();
-    if (link) await removeDnsAddress(link, address).catch(() => undefined);
+    if (link && added) await removeDnsAddress(link, address).catch(() => undefined);
     throw err;
   }
 }

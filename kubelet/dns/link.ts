@@ -18,15 +18,22 @@ function prefix(address: string): string {
   return `${address}/${address.includes(':') ? 128 : 32}`;
 }
 
-/** ensureDnsLink makes a dummy link `name`, up, carrying address. */
-export async function ensureDnsLink(name: string, address: string): Promise<void> {
+async function hasAddress(name: string, address: string): Promise<boolean> {
+  const { stdout } = await run('ip', ['-o', 'addr', 'show', 'dev', name]);
+  return stdout.includes(` ${prefix(address)} `);
+}
+
+/** ensureDnsLink makes a dummy link `name`, up, carrying address; true when it added the address. */
+export async function ensureDnsLink(name: string, address: string): Promise<boolean> {
   if (!(await linkExists(name))) {
     await run('ip', ['link', 'add', name, 'type', 'dummy']).catch(async (err) => {
       if (!(await linkExists(name))) throw err; // else another agent made it first: fine
     });
   }
+  const had = await hasAddress(name, address);
   await run('ip', ['addr', 'replace', prefix(address), 'dev', name]);
   await run('ip', ['link', 'set', name, 'up']);
+  return !had;
 }
 
 /** removeDnsAddress takes address off the link, and the link away once it carries none. */
