@@ -28,7 +28,7 @@ export interface AgentOptions {
   hollow?: number;
   logServerPort: number;
   nodeLabels: Record<string, string>;
-  /** Service proxy and pod routes; default on with upstream defaults (kubelet/proxy). */
+  /** Service proxy and pod routes (kubelet/proxy); omitted → none (tests with a fake runtime). `skiff agent` turns them on. */
   network?: NodeNetworkOptions;
   /** Connects to the container runtime; the caller decides how (gRPC socket). */
   runtime?: () => Promise<RuntimeService>;
@@ -111,7 +111,7 @@ export async function runAgent(o: AgentOptions): Promise<{ stop(): Promise<void>
       reviewToken: (token) => reviewToken(client, token),
       streams,
     },
-    network: o.network ?? {},
+    network: o.network,
     onError,
   });
   log(`node ${nodeName} registered; log server on :${o.logServerPort}`);

@@ -161,7 +161,7 @@ export function registerComponentCommands(program: Command): void {
     .action(async (o) => {
       const socket = o.runtimeEndpoint ?? runtimeSocket(o.home);
       const runtime = () => ensureRuntime(o.home, socket, String(o.runtimeArgs).split(' ').filter(Boolean));
-      const agent = await runAgent({ ...o, nodeLabels: parseLabels(o.nodeLabels), runtime });
+      const agent = await runAgent({ ...o, nodeLabels: parseLabels(o.nodeLabels), runtime, network: {} });
       const stop = () => void agent.stop().then(() => process.exit(0));
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
