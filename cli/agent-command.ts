@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RestClient } from '../client/rest.js';
 import { startAgent, startHollowNodes } from '../kubelet/index.js';
+import type { ClusterDnsOptions } from '../kubelet/dns/index.js';
 import type { NodeNetworkOptions } from '../kubelet/proxy/index.js';
 import type { RuntimeService } from '../runtime/api.js';
 import { ensurePki, KUBELET_CLIENT_CN } from '../apiserver/pki.js';
@@ -30,6 +31,8 @@ export interface AgentOptions {
   nodeLabels: Record<string, string>;
   /** Service proxy and pod routes (kubelet/proxy); omitted → none (tests with a fake runtime). `skiff agent` turns them on. */
   network?: NodeNetworkOptions;
+  /** The node-local cluster DNS server (kubelet/dns); default on, false for none. */
+  clusterDns?: ClusterDnsOptions | false;
   /** Connects to the container runtime; the caller decides how (gRPC socket). */
   runtime?: () => Promise<RuntimeService>;
 }
@@ -112,6 +115,7 @@ export async function runAgent(o: AgentOptions): Promise<{ stop(): Promise<void>
       streams,
     },
     network: o.network,
+    clusterDns: o.clusterDns === false ? undefined : (o.clusterDns ?? {}),
     onError,
   });
   log(`node ${nodeName} registered; log server on :${o.logServerPort}`);

@@ -158,10 +158,14 @@ export function registerComponentCommands(program: Command): void {
     .option('--hollow <n>', 'run N hollow nodes with the fake runtime instead', (v) => Number(v))
     .option('--runtime-endpoint <path>', 'the runtime service socket (default $SKIFF_HOME/runtime.sock; started when absent)')
     .option('--runtime-args <args>', 'extra arguments for a runtime the agent starts (e.g. "--pod-cidr 10.89.0.0/16")', '')
+    .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
+    .option('--cluster-dns-address <ip>', "the node-local DNS server's address, pods' nameserver", '169.254.20.10')
+    .option('--no-cluster-dns', 'run no cluster DNS server (pods then get the host resolvers)')
     .action(async (o) => {
       const socket = o.runtimeEndpoint ?? runtimeSocket(o.home);
       const runtime = () => ensureRuntime(o.home, socket, String(o.runtimeArgs).split(' ').filter(Boolean));
-      const agent = await runAgent({ ...o, nodeLabels: parseLabels(o.nodeLabels), runtime, network: {} });
+      const clusterDns = o.clusterDns === false ? false : { domain: o.clusterDomain, address: o.clusterDnsAddress };
+      const agent = await runAgent({ ...o, nodeLabels: parseLabels(o.nodeLabels), runtime, clusterDns, network: {} });
       const stop = () => void agent.stop().then(() => process.exit(0));
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
