@@ -140,10 +140,12 @@ export class ContainerManager {
   async status(id: string): Promise<ContainerStatus> {
     const rec = this.get(id);
     const dir = this.dir(id);
+    // The state first: read after the records, it could say exited while exit is still undefined.
+    const state = await this.state(id);
     const exit = await readRecord<ExitRecord>(dir, EXIT_FILE);
     const started = await readRecord<StartRecord>(dir, STARTED_FILE);
     return {
-      id, metadata: rec.config.metadata, state: await this.state(id), createdAt: rec.createdAt,
+      id, metadata: rec.config.metadata, state, createdAt: rec.createdAt,
       startedAt: started?.startedAt ?? 0, finishedAt: exit?.finishedAt ?? 0, exitCode: exit?.exitCode ?? 0,
       image: rec.config.image, imageRef: rec.imageRef, reason: exit?.reason ?? '', message: exit?.message ?? '',
       labels: rec.config.labels, annotations: rec.config.annotations, mounts: rec.mounts, logPath: rec.logPath,
