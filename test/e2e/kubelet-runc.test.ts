@@ -354,6 +354,14 @@ describe.skipIf(!canRun)('the node agent with real runc containers', () => {
       expect((await kubectl('logs', 'init', '-c', 'second')).stdout).toBe('');
     }, 120_000);
 
+    it('kubectl logs -f follows a container until it ends', async () => {
+      await createPod('follow', { restartPolicy: 'Never', containers: [sleeper({ command: ['sh', '-c', 'echo one; sleep 3; echo two'] })] });
+      await watchPod('follow', (x) => !!cstatus(x, 'app')?.state?.running || !!cstatus(x, 'app')?.state?.terminated);
+      expect((await kubectl('logs', '-f', 'follow')).stdout).toBe('one\ntwo\n');
+      const done = await watchPod('follow', (x) => x.status?.phase === 'Succeeded');
+      expect(cstatus(done, 'app').state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    }, 120_000);
+
     it('graceful deletion sends SIGTERM first and SIGKILL after the grace period', async () => {
       const hostDir = join(dir, 'term');
       mkdirSync(hostDir, { recursive: true });
