@@ -31,7 +31,7 @@ export interface AgentOptions {
   nodeLabels: Record<string, string>;
   /** Service proxy and pod routes (kubelet/proxy); omitted → none (tests with a fake runtime). `skiff agent` turns them on. */
   network?: NodeNetworkOptions;
-  /** The node-local cluster DNS server (kubelet/dns); default on, false for none. */
+  /** The node-local cluster DNS server (kubelet/dns); off unless given (`skiff agent` turns it on). */
   clusterDns?: ClusterDnsOptions | false;
   /** Connects to the container runtime; the caller decides how (gRPC socket). */
   runtime?: () => Promise<RuntimeService>;
@@ -115,7 +115,7 @@ export async function runAgent(o: AgentOptions): Promise<{ stop(): Promise<void>
       streams,
     },
     network: o.network,
-    clusterDns: o.clusterDns === false ? undefined : (o.clusterDns ?? {}),
+    clusterDns: o.clusterDns || undefined,
     onError,
   });
   log(`node ${nodeName} registered; log server on :${o.logServerPort}`);

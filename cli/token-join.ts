@@ -8,6 +8,7 @@ import { Agent, request } from 'undici';
 import { caPublicKeyHash, parseBootstrapToken, parseCaHash, parseJoinString } from '../apiserver/bootstrap.js';
 import { CLUSTER_INFO_PATH, NODE_CREDENTIALS_PATH } from '../apiserver/bootstrap-routes.js';
 import { RestClient } from '../client/rest.js';
+import { isStatusError } from '../api/errors.js';
 import { writeKubeconfig } from './kubeconfig-write.js';
 
 export interface JoinOptions {
@@ -62,12 +63,28 @@ export async function joinCluster(o: JoinOptions): Promise<string> {
   const ca = await fetchPinnedCa(o.server, pin);
   const client = new RestClient({ server: o.server, ca, token: parsed.token, userAgent: 'skiff-agent/bootstrap' });
   try {
-    const creds = await client.request<{ token: string; user: string }>('POST', NODE_CREDENTIALS_PATH, { nodeName: o.nodeName });
+    const creds = await fetchCredentials(client, o.nodeName);
     writeKubeconfig(o.kubeconfig, { server: o.server, caCert: ca, token: creds.token, userName: creds.user });
   } finally {
     client.close();
   }
   return o.kubeconfig;
+}
+
+/**
+ * fetchCredentials trades the bootstrap token for the node's token. A token made a moment ago
+ * may not have reached the API server's cache yet, so a 401 is retried for a few seconds.
+ */
+async function fetchCredentials(client: RestClient, nodeName: string): Promise<{ token: string; user: string }> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await client.request<{ token: string; user: string }>('POST', NODE_CREDENTIALS_PATH, { nodeName });
+    } catch (err) {
+      if (!isStatusError(err, 'Unauthorized') || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /** ensureNodeKubeconfig reuses the node's kubeconfig when it exists, else joins. */

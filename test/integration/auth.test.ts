@@ -64,12 +64,12 @@ beforeAll(async () => {
   for (const [ns, name] of [['team-a', 'app-secret'], ['team-a', 'unused'], ['bank', 'gold']]) {
     expect((await admin('POST', `/api/v1/namespaces/${ns}/secrets`, { metadata: { name }, stringData: { k: 'v' } })).status).toBe(201);
   }
-  const pod = (name: string, ns: string, node: string, secret: string) => ({
+  const pod = (name: string, node: string, secret: string) => ({
     metadata: { name },
     spec: { nodeName: node, containers: [{ name: 'c', image: 'busybox', env: [{ name: 'S', valueFrom: { secretKeyRef: { name: secret, key: 'k' } } }] }] },
   });
-  expect((await admin('POST', '/api/v1/namespaces/team-a/pods', pod('mine', 'team-a', NODE, 'app-secret'))).status).toBe(201);
-  expect((await admin('POST', '/api/v1/namespaces/bank/pods', pod('theirs', 'bank', OTHER, 'gold'))).status).toBe(201);
+  expect((await admin('POST', '/api/v1/namespaces/team-a/pods', pod('mine', NODE, 'app-secret'))).status).toBe(201);
+  expect((await admin('POST', '/api/v1/namespaces/bank/pods', pod('theirs', OTHER, 'gold'))).status).toBe(201);
   expect((await admin('POST', '/api/v1/nodes', { metadata: { name: OTHER } })).status).toBe(201);
 }, 120_000);
 
