@@ -1,6 +1,7 @@
 // Where a cgroup path lives on this host: under each v1 controller, or in the v2 unified tree.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseOomKills } from './cgroup-files.js';
 
 const ROOT = '/sys/fs/cgroup';
 
@@ -10,16 +11,15 @@ export function isCgroupV2(): boolean {
 }
 
 /** cgroupFile is the path of a controller's file for a cgroup path (controller ignored on v2). */
-export function cgroupFile(controller: string, cgroupPath: string, file: string): string {
-  return isCgroupV2() ? join(ROOT, cgroupPath, file) : join(ROOT, controller, cgroupPath, file);
+export function cgroupFile(controller: string, cgroupPath: string, file: string, v2 = isCgroupV2()): string {
+  return v2 ? join(ROOT, cgroupPath, file) : join(ROOT, controller, cgroupPath, file);
 }
 
 /** oomKills reads the cgroup's OOM kill counter (memory.oom_control on v1, memory.events on v2). */
 export function oomKills(cgroupPath: string): number {
   const file = cgroupFile('memory', cgroupPath, isCgroupV2() ? 'memory.events' : 'memory.oom_control');
   try {
-    const m = /^oom_kill (\d+)$/m.exec(readFileSync(file, 'utf8'));
-    return m ? Number(m[1]) : 0;
+    return parseOomKills(readFileSync(file, 'utf8'));
   } catch {
     return 0;
   }
