@@ -1,6 +1,8 @@
 // The node-local DNS address on a dummy link, as upstream's NodeLocal DNSCache does it
-// (169.254.20.10 on a dummy interface). Needs root. Idempotent, so a restarted agent reuses it;
-// agents sharing a host (tests) each add their own address and remove only theirs.
+// (169.254.20.10 on a dummy interface). Kernels built without the dummy driver (this project's
+// Firecracker VMs) get a bridge with no ports instead: as good for carrying a local address.
+// Needs root. Idempotent, so a restarted agent reuses it; agents sharing a host (tests) each add
+// their own address and remove only theirs.
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -26,9 +28,11 @@ async function hasAddress(name: string, address: string): Promise<boolean> {
 /** ensureDnsLink makes a dummy link `name`, up, carrying address; true when it added the address. */
 export async function ensureDnsLink(name: string, address: string): Promise<boolean> {
   if (!(await linkExists(name))) {
-    await run('ip', ['link', 'add', name, 'type', 'dummy']).catch(async (err) => {
-      if (!(await linkExists(name))) throw err; // else another agent made it first: fine
-    });
+    await run('ip', ['link', 'add', name, 'type', 'dummy'])
+      .catch(() => run('ip', ['link', 'add', name, 'type', 'bridge']))
+      .catch(async (err) => {
+        if (!(await linkExists(name))) throw err; // else another agent made it first: fine
+      });
   }
   const had = await hasAddress(name, address);
   await run('ip', ['addr', 'replace', prefix(address), 'dev', name]);
@@ -40,6 +44,7 @@ export async function ensureDnsLink(name: string, address: string): Promise<bool
 export async function removeDnsAddress(name: string, address: string): Promise<void> {
   if (!(await linkExists(name))) return;
   await run('ip', ['addr', 'del', prefix(address), 'dev', name]).catch(() => undefined);
-  const { stdout } = await run('ip', ['-o', 'addr', 'show', 'dev', name]);
+  // The kernel's own IPv6 link-local address does not count.
+  const { stdout } = await run('ip', ['-o', 'addr', 'show', 'dev', name, 'scope', 'global']);
   if (stdout.trim() === '') await run('ip', ['link', 'del', name]).catch(() => undefined);
 }
