@@ -2,11 +2,13 @@
 import { mustResource } from '../../api/registry.js';
 import type { OwnerReference } from '../../api/meta.js';
 import type { DeploymentStatus } from '../../api/types/apps.js';
+import type { Clock } from '../../client/clock.js';
 import type { RestClient } from '../../client/rest.js';
+import { EventRecorder, type EventSink } from '../events.js';
 import type { DeploymentObj, ReplicaSetObj } from '../replicaset/objects.js';
 
-/** DeploymentApi: ReplicaSet writes and the Deployment's annotations and status. */
-export interface DeploymentApi {
+/** DeploymentApi: ReplicaSet writes, the Deployment's annotations and status, and events. */
+export interface DeploymentApi extends EventSink {
   createReplicaSet(rs: ReplicaSetObj): Promise<ReplicaSetObj>;
   /** updateReplicaSet PUTs rs; its resourceVersion makes a stale write fail with 409. */
   updateReplicaSet(rs: ReplicaSetObj): Promise<ReplicaSetObj>;
@@ -20,8 +22,10 @@ const replicasets = mustResource('replicasets');
 const deployments = mustResource('deployments');
 
 /** restDeploymentApi implements DeploymentApi over a RestClient. */
-export function restDeploymentApi(client: RestClient): DeploymentApi {
+export function restDeploymentApi(client: RestClient, clock: Clock): DeploymentApi {
+  const recorder = new EventRecorder(client, clock, 'deployment-controller');
   return {
+    event: (obj, type, reason, message) => recorder.event(obj, type, reason, message),
     createReplicaSet: (rs) => client.create<ReplicaSetObj>(replicasets, rs.metadata.namespace, rs),
     updateReplicaSet: (rs) => client.update<ReplicaSetObj>(replicasets, rs),
     deleteReplicaSet: async (rs) => {

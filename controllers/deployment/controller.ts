@@ -30,7 +30,7 @@ export class DeploymentController implements Controller {
       deployments: this.dInformer.lister,
       replicaSets: this.rsInformer.lister,
       pods: pods.lister,
-      api: restDeploymentApi(ctx.client),
+      api: restDeploymentApi(ctx.client, ctx.clock),
       clock: ctx.clock,
       enqueueAfter: (key, ms) => this.queue.addAfter(key, ms),
     };

@@ -1,6 +1,7 @@
 // Finding, creating, scaling and pruning a Deployment's ReplicaSets (upstream sync.go
 // getAllReplicaSetsAndSyncRevision, getNewReplicaSet, scaleReplicaSet, cleanupDeployment).
 import { isStatusError } from '../../api/errors.js';
+import { refOf } from '../events.js';
 import { ownerRefFor } from '../replicaset/claim.js';
 import { controllerRef, type ReplicaSetObj } from '../replicaset/objects.js';
 import { getCondition, newCondition, Reason, setCondition } from './conditions.js';
@@ -79,6 +80,7 @@ async function createNewReplicaSet(ctx: SyncContext, oldRSs: ReplicaSetObj[], re
     if (!isStatusError(err, 'AlreadyExists')) throw err;
     return handleCollision(ctx, wanted, err);
   }
+  scalingEvent(ctx, created, 0, replicasOf(created));
   await setDeploymentRevision(ctx, String(revision));
   await setProgressingAndWrite(ctx, Reason.NewRSCreated, `Created new replica set "${created.metadata.name}"`);
   return created;
@@ -104,7 +106,16 @@ export async function scaleReplicaSet(ctx: SyncContext, rs: ReplicaSetObj, repli
   const d = ctx.d;
   const annotations = { ...rs.metadata.annotations, ...replicasAnnotations(replicasOf(d), replicasOf(d) + maxSurge(d)) };
   if (replicasOf(rs) === replicas && sameAnnotations(annotations, rs.metadata.annotations)) return rs;
-  return ctx.deps.api.updateReplicaSet({ ...rs, metadata: { ...rs.metadata, annotations }, spec: { ...rs.spec, replicas } });
+  const written = await ctx.deps.api.updateReplicaSet({ ...rs, metadata: { ...rs.metadata, annotations }, spec: { ...rs.spec, replicas } });
+  scalingEvent(ctx, written, replicasOf(rs), replicas);
+  return written;
+}
+
+/** scalingEvent records upstream's ScalingReplicaSet event on the Deployment when the size changed. */
+function scalingEvent(ctx: SyncContext, rs: ReplicaSetObj, from: number, to: number): void {
+  if (from === to) return;
+  const message = `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${to}`;
+  ctx.deps.api.event(refOf(ctx.d, 'apps/v1', 'Deployment'), 'Normal', 'ScalingReplicaSet', message);
 }
 
 /** cleanupOldReplicaSets deletes the oldest empty RSs beyond revisionHistoryLimit. */

@@ -28,7 +28,7 @@ export class ReplicaSetController implements Controller {
     this.deps = {
       replicaSets: this.rsInformer.lister,
       pods: pods.lister,
-      api: restReplicaSetApi(ctx.client),
+      api: restReplicaSetApi(ctx.client, ctx.clock),
       expectations: this.expectations,
       clock: ctx.clock,
       enqueueAfter: (key, ms) => this.queue.addAfter(key, ms),

@@ -14,6 +14,7 @@ import { isPodActive, type PodObj, type ReplicaSetObj } from './objects.js';
 import { calculateStatus, nextAvailabilityCheckMs, planReplicas, statusEqual } from './plan.js';
 import { podFromTemplate } from './pod-template.js';
 import { slowStartBatch } from './slowstart.js';
+import { refOf } from '../events.js';
 
 /** ReplicaSetSyncDeps: everything sync reads and writes through. */
 export interface ReplicaSetSyncDeps {
@@ -74,28 +75,38 @@ interface ManageOutcome {
 async function manageReplicas(deps: ReplicaSetSyncDeps, key: string, rs: ReplicaSetObj, active: PodObj[]): Promise<ManageOutcome> {
   const plan = planReplicas(rs, active, deps.burst);
   if (plan.create > 0) return createPods(deps, key, rs, plan.create);
-  if (plan.remove.length > 0) return deletePods(deps, key, plan.remove);
+  if (plan.remove.length > 0) return deletePods(deps, key, rs, plan.remove);
   return {};
 }
 
 async function createPods(deps: ReplicaSetSyncDeps, key: string, rs: ReplicaSetObj, n: number): Promise<ManageOutcome> {
   deps.expectations.expect(key, n);
   const ns = rs.metadata.namespace ?? '';
-  const res = await slowStartBatch(n, 1, () => deps.api.createPod(ns, podFromTemplate(rs)));
+  const ref = refOf(rs, 'apps/v1', 'ReplicaSet');
+  const res = await slowStartBatch(n, 1, async () => {
+    const name = await deps.api.createPod(ns, podFromTemplate(rs));
+    deps.api.event(ref, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`);
+  });
   // Creates that failed or were never tried will not show up in the informer.
   deps.expectations.creationObserved(key, n - res.successes);
   if (res.error === undefined) return {};
-  return { error: res.error, createError: res.error instanceof Error ? res.error.message : String(res.error) };
+  const createError = res.error instanceof Error ? res.error.message : String(res.error);
+  deps.api.event(ref, 'Warning', 'FailedCreate', `Error creating: ${createError}`);
+  return { error: res.error, createError };
 }
 
-async function deletePods(deps: ReplicaSetSyncDeps, key: string, victims: PodObj[]): Promise<ManageOutcome> {
+async function deletePods(deps: ReplicaSetSyncDeps, key: string, rs: ReplicaSetObj, victims: PodObj[]): Promise<ManageOutcome> {
   deps.expectations.expect(key, 0, victims.map(objectKey));
+  const ref = refOf(rs, 'apps/v1', 'ReplicaSet');
   const results = await Promise.allSettled(victims.map(async (p) => {
     try {
       await deps.api.deletePod(p.metadata.namespace ?? '', p.metadata.name!);
+      deps.api.event(ref, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
     } catch (err) {
       deps.expectations.deletionObserved(key, objectKey(p));
-      if (!isStatusError(err, 'NotFound')) throw err;
+      if (isStatusError(err, 'NotFound')) return;
+      deps.api.event(ref, 'Warning', 'FailedDelete', `Error deleting: ${err instanceof Error ? err.message : String(err)}`);
+      throw err;
     }
   }));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

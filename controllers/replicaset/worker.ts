@@ -1,6 +1,7 @@
 // The worker loop every controller here shares (upstream's processNextWorkItem + handleErr):
 // take a key, sync it, forget it on success, requeue it rate-limited on error, and drop it with
 // a log line after maxRetries. The queue guarantees a key is never synced by two workers at once.
+import { isStatusError } from '../../api/errors.js';
 import type { WorkQueue } from '../../client/workqueue.js';
 
 /** MAX_RETRIES before a key is dropped, as upstream's deployment/replicaset controllers (15). */
@@ -49,7 +50,10 @@ async function workerLoop(opts: WorkerOptions): Promise<void> {
 }
 
 function handleErr(opts: WorkerOptions, key: string, err: unknown): void {
-  if (opts.queue.numRequeues(key) < MAX_RETRIES) {
+  const retries = opts.queue.numRequeues(key);
+  if (retries < MAX_RETRIES) {
+    // Every failed sync is logged, as upstream's HandleError does; conflicts are routine retries.
+    if (!isStatusError(err, 'Conflict')) (opts.log ?? stderrLog).error({ controller: opts.name, key, retries, err }, 'Error syncing; requeuing');
     opts.queue.addRateLimited(key);
     return;
   }

@@ -1,11 +1,16 @@
 // Issue 5 "Done when", Deployment and ReplicaSet controllers against a real API server with the
 // stub node agent: scale up/down, the 10-replica rolling update checked at every watched moment,
-// Recreate, rollback (previous and to a revision), pause/resume, progress deadline exceeded.
+// Recreate, rollback (previous and to a revision), pause/resume, progress deadline exceeded; and
+// rollout restart, revisionHistoryLimit, proportional scaling mid-rollout, ReplicaSet adoption and
+// release, and the controllers' events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mustResource } from '../../api/registry.js';
 import {
-  createNamespace, deploymentObj, deployments, livePods, pods, replicaSetsByRevision, rolledOut, startEnv, waitFor,
+  createNamespace, deploymentObj, deployments, livePods, pods, replicasets, replicaSetsByRevision, rolledOut, startEnv, waitFor,
   type Env, type Obj,
 } from './controllers-deployment-helpers.js';
+
+const events = mustResource('events');
 
 let env: Env;
 const NEVER_READY = 'never-ready';
@@ -134,6 +139,91 @@ describe('Deployment controller', () => {
     });
     expect(d.status.conditions.find((x: Obj) => x.type === 'Progressing').status).toBe('False');
     expect(d.status.availableReplicas).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('Deployment controller, more', () => {
+  it('rollout restart (the restartedAt template annotation) replaces every pod', async () => {
+    const ns = await createNamespace(env.client, 'restart');
+    await env.client.create(deployments, ns, deploymentObj(ns, 'web', 3, 'img:1'));
+    await waitFor('v1', () => rolledOut(env.client, ns, 'web', 'img:1'));
+    const before = new Set((await livePods(env.client, ns)).map((p) => p.metadata.name));
+    const restartedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    await env.client.patch(deployments, ns, 'web', 'strategic', { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } } } } });
+    const d = await waitFor('restarted', async () => {
+      const cur = await rolledOut(env.client, ns, 'web', 'img:1');
+      const live = await livePods(env.client, ns);
+      return cur && live.every((p) => !before.has(p.metadata.name) && p.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'] === restartedAt) && cur;
+    });
+    expect(revisionOf(d)).toBe('2');
+  });
+
+  it('keeps only revisionHistoryLimit old ReplicaSets', async () => {
+    const ns = await createNamespace(env.client, 'history');
+    await env.client.create(deployments, ns, deploymentObj(ns, 'web', 1, 'img:1', { revisionHistoryLimit: 1 }));
+    for (const image of ['img:1', 'img:2', 'img:3', 'img:4']) {
+      if (image !== 'img:1') await setImage(ns, 'web', image);
+      await waitFor(image, () => rolledOut(env.client, ns, 'web', image));
+    }
+    const rss = await waitFor('old ReplicaSets pruned', async () => {
+      const all = await replicaSetsByRevision(env.client, ns);
+      return all.length === 2 && all;
+    });
+    expect(rss.map(revisionOf)).toEqual(['3', '4']);
+  });
+
+  it('scales proportionally when replicas change in the middle of a rollout', async () => {
+    const ns = await createNamespace(env.client, 'proportional');
+    const strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 0 } };
+    await env.client.create(deployments, ns, deploymentObj(ns, 'web', 10, 'img:1', { strategy }));
+    await waitFor('v1', () => rolledOut(env.client, ns, 'web', 'img:1'));
+    await setImage(ns, 'web', NEVER_READY); // the rollout stalls with old 10 + new 3
+    const sizes = async () => (await replicaSetsByRevision(env.client, ns)).map((rs) => rs.spec.replicas as number);
+    await waitFor('stalled at 10 + 3', async () => (await sizes()).join() === '10,3');
+    await env.client.patch(deployments, ns, 'web', 'merge', { spec: { replicas: 20 } }, { subresource: 'scale' });
+    // 20 + 3 allowed, 10 to add: old gets round(10·23/13) − 10 = 8, new the other 2.
+    await waitFor('old 18 + new 5', async () => (await sizes()).join() === '18,5');
+    const rss = await replicaSetsByRevision(env.client, ns);
+    for (const rs of rss) expect(rs.metadata.annotations?.['deployment.kubernetes.io/desired-replicas']).toBe('20');
+  });
+
+  it('records ScalingReplicaSet on the Deployment and SuccessfulCreate on its ReplicaSet', async () => {
+    const ns = await createNamespace(env.client, 'events');
+    await env.client.create(deployments, ns, deploymentObj(ns, 'web', 2, 'img:1'));
+    await waitFor('v1', () => rolledOut(env.client, ns, 'web', 'img:1'));
+    const [rs] = await replicaSetsByRevision(env.client, ns);
+    const seen = await waitFor('events', async () => {
+      const items = (await env.client.list<Obj>(events, ns)).items;
+      const scaling = items.find((e) => e.reason === 'ScalingReplicaSet' && e.involvedObject.kind === 'Deployment');
+      const created = items.filter((e) => e.reason === 'SuccessfulCreate' && e.involvedObject.name === rs!.metadata.name);
+      return scaling && created.length === 2 && { scaling, created };
+    });
+    expect(seen.scaling.message).toBe(`Scaled up replica set ${rs!.metadata.name} from 0 to 2`);
+    expect(seen.scaling.source.component).toBe('deployment-controller');
+    const podNames = (await livePods(env.client, ns)).map((p) => `Created pod: ${p.metadata.name}`).sort();
+    expect(seen.created.map((e: Obj) => e.message).sort()).toEqual(podNames);
+  });
+});
+
+describe('ReplicaSet controller', () => {
+  it('adopts a matching orphan and releases a pod whose labels stop matching', async () => {
+    const ns = await createNamespace(env.client, 'claim');
+    const spec = { containers: [{ name: 'c', image: 'img:1' }] };
+    await env.client.create(pods, ns, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'orphan', labels: { app: 'rs' } }, spec });
+    const template = { metadata: { labels: { app: 'rs' } }, spec };
+    const rs = await env.client.create<Obj>(replicasets, ns, { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs' }, spec: { replicas: 2, selector: { matchLabels: { app: 'rs' } }, template } });
+    const owned = (p: Obj) => p.metadata.ownerReferences?.some((r) => r.uid === rs.metadata.uid && r.controller);
+    await waitFor('orphan adopted, one pod created', async () => {
+      const live = await livePods(env.client, ns);
+      return live.length === 2 && live.every(owned) && live.some((p) => p.metadata.name === 'orphan');
+    });
+    await env.client.patch(pods, ns, 'orphan', 'merge', { metadata: { labels: { app: 'elsewhere' } } });
+    const released = await waitFor('released and replaced', async () => {
+      const live = await livePods(env.client, ns);
+      const orphan = live.find((p) => p.metadata.name === 'orphan');
+      return orphan && !owned(orphan) && live.filter((p) => p.metadata.labels?.app === 'rs' && owned(p)).length === 2 && orphan;
+    });
+    expect(released.metadata.ownerReferences ?? []).toEqual([]);
   });
 });
 

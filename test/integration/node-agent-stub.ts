@@ -84,14 +84,17 @@ class Agent {
     return 'ready';
   }
 
-  private enqueue(key: string, fn: () => Promise<void>): void {
+  private enqueue(key: string, fn: () => Promise<void>, attempt = 0): void {
     this.queue.push(async () => {
       try {
         if (!this.stopped) await fn();
-      } catch (err) {
-        if (!isStatusError(err, 'NotFound') && !isStatusError(err, 'Conflict')) console.error('stub agent:', err);
-      } finally {
         this.inFlight.delete(key);
+      } catch (err) {
+        if (isStatusError(err, 'NotFound') || isStatusError(err, 'Conflict')) return void this.inFlight.delete(key);
+        // A real agent retries too: on a loaded machine a connect may time out.
+        if (attempt < 5) return void this.clock.setTimeout(() => this.enqueue(key, fn, attempt + 1), 100 * 2 ** attempt);
+        this.inFlight.delete(key);
+        console.error('stub agent:', err);
       }
     });
     this.pump();
