@@ -3,12 +3,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { access, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
 
 /** BlobStore keeps blobs by sha256 digest under root. */
 export class BlobStore {
+  private readonly inflight = new Map<string, Promise<void>>();
+
   constructor(readonly root: string) {}
 
   /** path is where the blob with digest lives (whether or not it is there). */
@@ -61,6 +63,47 @@ export class BlobStore {
     } finally {
       await rm(tmp, { force: true });
     }
+  }
+
+  /**
+   * putResumable fetches a blob that may be partly here from an earlier, broken transfer:
+   * open(offset) answers the bytes from offset on, and the offset it honoured (0 when the server
+   * sent everything). A broken transfer keeps what arrived (blobs/.partial-<hex>) for the next
+   * try; bytes that do not hash to the digest are dropped. One transfer per digest at a time.
+   */
+  putResumable(digest: string, open: (offset: number) => Promise<{ body: Readable; offset: number }>, onChunk?: (bytes: number) => void): Promise<void> {
+    let pending = this.inflight.get(digest);
+    if (!pending) {
+      pending = this.resume(digest, open, onChunk).finally(() => this.inflight.delete(digest));
+      this.inflight.set(digest, pending);
+    }
+    return pending;
+  }
+
+  private async resume(digest: string, open: (offset: number) => Promise<{ body: Readable; offset: number }>, onChunk?: (bytes: number) => void): Promise<void> {
+    const final = this.path(digest);
+    const partial = join(this.root, 'blobs', `.partial-${digest.slice('sha256:'.length)}`);
+    await mkdir(dirname(final), { recursive: true });
+    const have = await stat(partial).then((s) => s.size, () => 0);
+    const { body, offset } = await open(have);
+    const hash = createHash('sha256');
+    if (offset > 0) for await (const chunk of createReadStream(partial, { end: offset - 1 })) hash.update(chunk as Buffer);
+    let bytes = offset;
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        onChunk?.(bytes);
+        cb(null, chunk);
+      },
+    });
+    await pipeline(body, tap, createWriteStream(partial, offset > 0 ? { flags: 'r+', start: offset } : { flags: 'w' }));
+    const got = `sha256:${hash.digest('hex')}`;
+    if (got !== digest) {
+      await rm(partial, { force: true });
+      throw new Error(`digest mismatch: expected ${digest}, got ${got}`);
+    }
+    await rename(partial, final);
   }
 
   /** putFile stores a file's bytes, verified against expected when given. */

@@ -1,7 +1,8 @@
 // Pulls an image from an OCI distribution (registry v2) server into the store: the manifest by
 // tag or digest (an index resolved to this platform), then the config and layers, several at a
 // time, each verified against its digest before it enters the store. Blobs already in the store
-// are not fetched again, so a pull that failed half-way resumes where it stopped.
+// are not fetched again, and a blob whose download broke continues from the bytes that arrived
+// (an HTTP range request), so a pull that failed half-way resumes where it stopped.
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -68,13 +69,17 @@ class RegistryClient {
     return { bytes, digest };
   }
 
-  /** blob downloads one blob into the store unless it is there already. */
+  /** blob downloads one blob into the store unless it is there, resuming a broken download. */
   async blob(store: ImageStore, d: Descriptor): Promise<void> {
     if (await store.blobs.has(d.digest)) return;
-    const res = await this.get(`${this.base}/blobs/${d.digest}`, {});
-    if (!res.body) throw new Error(`blob ${d.digest}: empty response`);
-    const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
-    await store.blobs.put(body, d.digest, (bytes) => this.opts.onProgress?.({ digest: d.digest, bytes, total: d.size }));
+    const open = async (offset: number) => {
+      const res = await this.get(`${this.base}/blobs/${d.digest}`, offset > 0 ? { Range: `bytes=${offset}-` } : {});
+      if (!res.body) throw new Error(`blob ${d.digest}: empty response`);
+      // 206 from where we asked, or the whole blob again.
+      const resumed = res.status === 206 && (res.headers.get('content-range') ?? '').startsWith(`bytes ${offset}-`);
+      return { body: Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), offset: resumed ? offset : 0 };
+    };
+    await store.blobs.putResumable(d.digest, open, (bytes) => this.opts.onProgress?.({ digest: d.digest, bytes, total: d.size }));
   }
 
   private async get(url: string, headers: Record<string, string>): Promise<Response> {

@@ -2,13 +2,14 @@
 // per registry), with the demo images pushed into it by skopeo: pull by tag and by digest, an
 // OCI index resolved to this node's platform, basic auth (htpasswd) and bearer tokens (the real
 // registry verifying tokens signed by a token endpoint of this test), digest verification against
-// blobs tampered with in the registry's storage, a failed pull resumed, and a pulled image running
+// blobs tampered with in the registry's storage, a failed pull resumed (also mid-blob, through a
+// proxy that cuts the connection), and a pulled image running
 // under runc (root only). Skipped only when docker-registry, skopeo or htpasswd is not installed.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, createSign, randomBytes, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -181,6 +182,44 @@ async function startTokenServer(): Promise<{ realm: string; cert: string; reques
   return { realm: `http://127.0.0.1:${port}/token`, cert, requests: () => requests };
 }
 
+/**
+ * breakingProxy forwards TCP to the registry and cuts the first response to `GET <path>` after
+ * `after` bytes (a connection lost mid-blob); it records the Range header of every GET of path.
+ */
+async function breakingProxy(target: string, path: string, after: number): Promise<{ host: string; ranges: string[]; close: () => void }> {
+  const ranges: string[] = [];
+  let broken = false;
+  const [targetHost, targetPort] = target.split(':') as [string, string];
+  const server = createNetServer((client) => {
+    const upstream = connect(Number(targetPort), targetHost);
+    let watching = false;
+    let sent = 0;
+    client.on('data', (b: Buffer) => {
+      const head = b.toString('latin1');
+      if (head.startsWith(`GET ${path} `)) {
+        ranges.push(/\r\nrange: *([^\r]*)/i.exec(head)?.[1] ?? '');
+        watching = !broken;
+      }
+      upstream.write(b);
+    });
+    upstream.on('data', (b: Buffer) => {
+      sent += watching ? b.length : 0;
+      if (watching && sent > after) {
+        broken = true;
+        client.end(b.subarray(0, b.length - (sent - after)), () => client.destroy());
+        upstream.destroy();
+        return;
+      }
+      client.write(b);
+    });
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, ranges, close: () => server.close() };
+}
+
 function freshStore(): ImageStore {
   return new ImageStore(join(dir, `store-${randomBytes(4).toString('hex')}`));
 }
@@ -261,6 +300,24 @@ describe.skipIf(!haveTools)('pulls from docker-registry on loopback (skipped unl
     fetched.length = 0;
     expect(await pullImage(store, `${open.host}/demo/web:v1`, opts)).toBe(web.config);
     expect(new Set(fetched)).toEqual(new Set([web.layer]));
+  });
+
+  it('continues a blob whose download broke from the bytes that arrived (HTTP range request)', async () => {
+    const proxy = await breakingProxy(open.host, `/v2/demo/web/blobs/${web.layer}`, 100_000);
+    try {
+      const store = freshStore();
+      const image = `${proxy.host}/demo/web:v1`;
+      await expect(pullImage(store, image, { concurrency: 1 })).rejects.toThrow();
+      const partial = join(store.root, 'blobs', `.partial-${web.layer.slice('sha256:'.length)}`);
+      const kept = statSync(partial).size;
+      expect(kept).toBeGreaterThan(0);
+      expect(await pullImage(store, image, { concurrency: 1 })).toBe(web.config);
+      expect(proxy.ranges).toEqual(['', `bytes=${kept}-`]);
+      expect(existsSync(partial)).toBe(false);
+      expect(await store.blobs.has(web.layer)).toBe(true);
+    } finally {
+      proxy.close();
+    }
   });
 
   it('refuses a manifest whose bytes do not match the digest asked for', async () => {
