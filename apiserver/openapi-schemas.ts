@@ -10,7 +10,13 @@ import { RESOURCES } from '../api/registry.js';
 import type { Schema } from '../api/schemas/builders.js';
 import { DOCS } from '../api/schemas/docs.js';
 import { SCHEMAS } from '../api/schemas/index.js';
-import { fieldSchema, itemSchema, listType, schemaForKind, type Schema as MergeSchema } from './apply/schema.js';
+import {
+  fieldSchema,
+  itemSchema,
+  listType,
+  schemaForKind,
+  type Schema as MergeSchema,
+} from './apply/schema.js';
 import { PATCH_META_BY_KIND } from './patch/patch-meta-kinds.js';
 import { gvkOf, subresourceInfo, type GroupVersionKind } from './discovery.js';
 
@@ -21,27 +27,73 @@ export type OpenAPIVersion = 'v2' | 'v3';
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
 const PACKAGES: Record<string, string[]> = {
-  [META]: ['ObjectMeta', 'OwnerReference', 'ManagedFieldsEntry', 'LabelSelector', 'LabelSelectorRequirement', 'Condition', 'DeleteOptions', 'Preconditions'],
-  'io.k8s.api.apps.v1': ['Deployment', 'DeploymentSpec', 'DeploymentStrategy', 'RollingUpdateDeployment', 'DeploymentStatus',
-    'DeploymentCondition', 'ReplicaSet', 'ReplicaSetSpec', 'ReplicaSetStatus', 'ReplicaSetCondition'],
+  [META]: [
+    'ObjectMeta',
+    'OwnerReference',
+    'ManagedFieldsEntry',
+    'LabelSelector',
+    'LabelSelectorRequirement',
+    'Condition',
+    'DeleteOptions',
+    'Preconditions',
+  ],
+  'io.k8s.api.apps.v1': [
+    'Deployment',
+    'DeploymentSpec',
+    'DeploymentStrategy',
+    'RollingUpdateDeployment',
+    'DeploymentStatus',
+    'DeploymentCondition',
+    'ReplicaSet',
+    'ReplicaSetSpec',
+    'ReplicaSetStatus',
+    'ReplicaSetCondition',
+  ],
   'io.k8s.api.coordination.v1': ['Lease', 'LeaseSpec'],
   'io.k8s.api.autoscaling.v1': ['Scale', 'ScaleSpec', 'ScaleStatus'],
   'io.k8s.api.policy.v1': ['Eviction'],
 };
-const PACKAGE_OF = new Map(Object.entries(PACKAGES).flatMap(([pkg, names]) => names.map((n) => [n, pkg] as const)));
+const PACKAGE_OF = new Map(
+  Object.entries(PACKAGES).flatMap(([pkg, names]) => names.map((n) => [n, pkg] as const)),
+);
 
 /** Leaf Go types upstream serves as named schemas of their own. */
 const NAMED_LEAVES: Record<string, { name: string; schema: OpenAPISchema }> = {
-  'v1.Time': { name: `${META}.Time`, schema: { type: 'string', format: 'date-time', description: 'A timestamp in RFC 3339 form, at second precision.' } },
-  'v1.MicroTime': { name: `${META}.MicroTime`, schema: { type: 'string', format: 'date-time', description: 'A timestamp in RFC 3339 form, at microsecond precision.' } },
-  'v1.FieldsV1': { name: `${META}.FieldsV1`, schema: { type: 'object', description: 'A set of fields in the trie form server-side apply uses.' } },
+  'v1.Time': {
+    name: `${META}.Time`,
+    schema: {
+      type: 'string',
+      format: 'date-time',
+      description: 'A timestamp in RFC 3339 form, at second precision.',
+    },
+  },
+  'v1.MicroTime': {
+    name: `${META}.MicroTime`,
+    schema: {
+      type: 'string',
+      format: 'date-time',
+      description: 'A timestamp in RFC 3339 form, at microsecond precision.',
+    },
+  },
+  'v1.FieldsV1': {
+    name: `${META}.FieldsV1`,
+    schema: { type: 'object', description: 'A set of fields in the trie form server-side apply uses.' },
+  },
   'intstr.IntOrString': {
     name: 'io.k8s.apimachinery.pkg.util.intstr.IntOrString',
-    schema: { type: 'string', format: 'int-or-string', description: 'A value that is either an integer or a string.' },
+    schema: {
+      type: 'string',
+      format: 'int-or-string',
+      description: 'A value that is either an integer or a string.',
+    },
   },
   'resource.Quantity': {
     name: 'io.k8s.apimachinery.pkg.api.resource.Quantity',
-    schema: { type: 'string', description: 'A fixed-point amount: a number with an optional suffix, e.g. "100m" (0.1), "128Mi" or "1G".' },
+    schema: {
+      type: 'string',
+      description:
+        'A fixed-point amount: a number with an optional suffix, e.g. "100m" (0.1), "128Mi" or "1G".',
+    },
   },
 };
 
@@ -115,7 +167,9 @@ class Builder {
     // Subresource bodies (Scale, Eviction, Binding) have no patch metadata beyond ObjectMeta's.
     const merge = schemaForKind(PATCH_META_BY_KIND[kind] ? kind : 'ConfigMap');
     const name = this.struct(SCHEMAS[kind]!, merge);
-    this.defs[name]!['x-kubernetes-group-version-kind'] = [{ group: gvk.group, kind: gvk.kind, version: gvk.version }];
+    this.defs[name]!['x-kubernetes-group-version-kind'] = [
+      { group: gvk.group, kind: gvk.kind, version: gvk.version },
+    ];
   }
 
   /** Emits the struct's definition (once) and returns its name. */
@@ -147,7 +201,8 @@ class Builder {
     }
     const out: OpenAPISchema = this.primitive(s);
     if (s.items) out['items'] = this.value(s.items, itemSchema(merge), undefined);
-    if (typeof s.additionalProperties === 'object') out['additionalProperties'] = this.value(s.additionalProperties, itemSchema(merge), undefined);
+    if (typeof s.additionalProperties === 'object')
+      out['additionalProperties'] = this.value(s.additionalProperties, itemSchema(merge), undefined);
     if (description) out['description'] = description;
     return out;
   }
@@ -164,7 +219,9 @@ class Builder {
     const ext: OpenAPISchema = {};
     if (s.items) {
       const meta = merge.meta;
-      const strategies = [meta?.patchStrategy, RETAIN_KEYS.has(where) ? 'retainKeys' : undefined].filter(Boolean);
+      const strategies = [meta?.patchStrategy, RETAIN_KEYS.has(where) ? 'retainKeys' : undefined].filter(
+        Boolean,
+      );
       if (meta?.patchMergeKey) ext['x-kubernetes-patch-merge-key'] = meta.patchMergeKey;
       if (strategies.length) ext['x-kubernetes-patch-strategy'] = strategies.join(',');
       const lt = listType(merge);
@@ -176,7 +233,8 @@ class Builder {
     }
     const key = JSON.stringify(ext);
     const before = this.seen.get(where);
-    if (before !== undefined && before !== key) throw new Error(`conflicting OpenAPI extensions for ${where}: ${before} vs ${key}`);
+    if (before !== undefined && before !== key)
+      throw new Error(`conflicting OpenAPI extensions for ${where}: ${before} vs ${key}`);
     this.seen.set(where, key);
     return ext;
   }
@@ -189,7 +247,12 @@ function sorted(defs: Record<string, OpenAPISchema>): Record<string, OpenAPISche
 /** The schemas of the kinds served in one group-version (plus everything they reference). */
 export function groupVersionSchemas(group: string, version: string): Record<string, OpenAPISchema> {
   const b = new Builder('v3');
-  const kinds = new Set(RESOURCES.filter((r) => r.group === group && r.version === version).flatMap((r) => [r.kind, ...r.subresources.map((s) => subresourceInfo(r, s).responseKind.kind)]));
+  const kinds = new Set(
+    RESOURCES.filter((r) => r.group === group && r.version === version).flatMap((r) => [
+      r.kind,
+      ...r.subresources.map((s) => subresourceInfo(r, s).responseKind.kind),
+    ]),
+  );
   for (const [kind, gvk] of ROOTS) if (kinds.has(kind)) b.addKind(kind, gvk);
   return sorted(b.defs);
 }

@@ -8,7 +8,8 @@ const TYPE_META = {
   apiVersion:
     'The versioned schema of this representation of the object, e.g. "apps/v1". Servers convert recognised schemas to the latest internal value and may reject unrecognised ones.',
   kind: 'The REST resource this object represents, in CamelCase, e.g. "Deployment". Inferred from the endpoint the client sends the request to; cannot be updated.',
-  metadata: 'Standard object metadata: name, namespace, labels, annotations, owners and the fields the server maintains.',
+  metadata:
+    'Standard object metadata: name, namespace, labels, annotations, owners and the fields the server maintains.',
 };
 
 const LIST_KEYED_BY_NAME = 'Entries are merged by name when patched.';
@@ -25,7 +26,8 @@ export const DOCS: Readonly<Record<string, TypeDocs>> = {
     replicas: 'How many pods should run. Zero is allowed; a missing value means 1.',
     selector:
       'The label query that picks the pods this Deployment manages. It must match the labels of the pod template and cannot change after creation in apps/v1.',
-    template: 'The pod template: every pod the Deployment creates is made from it. Only restartPolicy "Always" is allowed.',
+    template:
+      'The pod template: every pod the Deployment creates is made from it. Only restartPolicy "Always" is allowed.',
     strategy: 'How existing pods are replaced by new ones when the template changes.',
     minReadySeconds:
       'How long a newly created pod must be ready, with no container crashing, before it counts as available. Defaults to 0: available as soon as it is ready.',
@@ -93,8 +95,10 @@ export const DOCS: Readonly<Record<string, TypeDocs>> = {
     restartPolicy: 'When containers are restarted: "Always" (default), "OnFailure" or "Never".',
     terminationGracePeriodSeconds:
       'Seconds the containers get between the termination signal and being killed, when the pod is deleted. Defaults to 30; 0 kills at once.',
-    activeDeadlineSeconds: 'How long the pod may be active on its node before it is failed and its containers killed.',
-    dnsPolicy: 'How DNS is set up for the pod: "ClusterFirst" (default), "ClusterFirstWithHostNet", "Default" or "None".',
+    activeDeadlineSeconds:
+      'How long the pod may be active on its node before it is failed and its containers killed.',
+    dnsPolicy:
+      'How DNS is set up for the pod: "ClusterFirst" (default), "ClusterFirstWithHostNet", "Default" or "None".',
     nodeSelector: 'Labels a node must carry for the pod to be scheduled on it.',
     serviceAccountName: 'The ServiceAccount the pod runs as.',
     serviceAccount: 'Deprecated alias of serviceAccountName.',
@@ -104,20 +108,26 @@ export const DOCS: Readonly<Record<string, TypeDocs>> = {
     hostNetwork: "Use the node's network namespace instead of a pod network. Defaults to false.",
     hostPID: "Use the node's PID namespace. Defaults to false.",
     hostIPC: "Use the node's IPC namespace. Defaults to false.",
-    shareProcessNamespace: 'Let the containers of the pod see and signal each other\'s processes. Defaults to false.',
-    securityContext: 'Pod-wide security settings (user and group ids, fsGroup, sysctls); containers may override some.',
+    shareProcessNamespace:
+      "Let the containers of the pod see and signal each other's processes. Defaults to false.",
+    securityContext:
+      'Pod-wide security settings (user and group ids, fsGroup, sysctls); containers may override some.',
     imagePullSecrets: 'Secrets in the same namespace holding registry credentials for pulling the images.',
     hostname: 'The hostname of the pod; defaults to the pod name.',
-    subdomain: 'When set, the fully qualified name is "<hostname>.<subdomain>.<namespace>.svc.<cluster domain>".',
+    subdomain:
+      'When set, the fully qualified name is "<hostname>.<subdomain>.<namespace>.svc.<cluster domain>".',
     affinity: 'Node affinity, pod affinity and pod anti-affinity rules for scheduling.',
     schedulerName: 'The scheduler that places the pod. Defaults to "default-scheduler".',
     tolerations: 'Taints this pod tolerates.',
     hostAliases: 'Extra entries for the /etc/hosts file of the containers.',
     priorityClassName: 'The PriorityClass that gives the pod its priority.',
-    priority: 'The priority of the pod, resolved from priorityClassName at admission. Higher is more important.',
+    priority:
+      'The priority of the pod, resolved from priorityClassName at admission. Higher is more important.',
     dnsConfig: 'DNS settings merged into those dnsPolicy generates.',
-    enableServiceLinks: 'Whether environment variables describing the services of the namespace are injected. Defaults to true.',
-    preemptionPolicy: 'Whether this pod may preempt lower-priority pods: "PreemptLowerPriority" (default) or "Never".',
+    enableServiceLinks:
+      'Whether environment variables describing the services of the namespace are injected. Defaults to true.',
+    preemptionPolicy:
+      'Whether this pod may preempt lower-priority pods: "PreemptLowerPriority" (default) or "Never".',
     runtimeClassName: 'The RuntimeClass used to run this pod.',
   },
   Container: {
@@ -130,18 +140,26 @@ export const DOCS: Readonly<Record<string, TypeDocs>> = {
     workingDir: "The working directory; defaults to the image's. Cannot be updated.",
     ports:
       'Ports the container listens on. Informational: any port the container listens on is reachable from the network anyway. Merged by containerPort when patched.',
-    envFrom: 'Sources (ConfigMaps, Secrets) whose keys all become environment variables. Explicit env entries win.',
+    envFrom:
+      'Sources (ConfigMaps, Secrets) whose keys all become environment variables. Explicit env entries win.',
     env: `Environment variables of the container. ${LIST_KEYED_BY_NAME}`,
     resources: 'Compute resources (cpu, memory) the container requests and is limited to.',
-    restartPolicy: 'Only for init containers: "Always" turns the init container into a sidecar that keeps running.',
+    restartPolicy:
+      'Only for init containers: "Always" turns the init container into a sidecar that keeps running.',
     volumeMounts: 'Volumes of the pod mounted into this container. Merged by mountPath when patched.',
-    livenessProbe: 'Checks that the container is alive; the container is restarted when it fails. Cannot be updated.',
-    readinessProbe: 'Checks that the container can serve; the pod is taken out of Service endpoints while it fails. Cannot be updated.',
-    startupProbe: 'Checks that the container has started; the other probes wait until it succeeds. Cannot be updated.',
+    livenessProbe:
+      'Checks that the container is alive; the container is restarted when it fails. Cannot be updated.',
+    readinessProbe:
+      'Checks that the container can serve; the pod is taken out of Service endpoints while it fails. Cannot be updated.',
+    startupProbe:
+      'Checks that the container has started; the other probes wait until it succeeds. Cannot be updated.',
     lifecycle: 'Actions run right after the container starts and right before it is stopped.',
-    terminationMessagePath: 'File whose contents become the termination message. Defaults to /dev/termination-log.',
-    terminationMessagePolicy: '"File" (default) or "FallbackToLogsOnError": use the end of the log when the file is empty.',
-    imagePullPolicy: '"Always", "Never" or "IfNotPresent". Defaults to Always for the :latest tag, IfNotPresent otherwise.',
+    terminationMessagePath:
+      'File whose contents become the termination message. Defaults to /dev/termination-log.',
+    terminationMessagePolicy:
+      '"File" (default) or "FallbackToLogsOnError": use the end of the log when the file is empty.',
+    imagePullPolicy:
+      '"Always", "Never" or "IfNotPresent". Defaults to Always for the :latest tag, IfNotPresent otherwise.',
     securityContext: 'Security settings of this container, overriding those of the pod.',
     stdin: 'Keep a stdin buffer open for the container (kubectl attach). Defaults to false.',
     stdinOnce: 'Close stdin after the first attached session ends. Defaults to false.',
@@ -158,20 +176,23 @@ export const DOCS: Readonly<Record<string, TypeDocs>> = {
   EnvVar: {
     '': 'An environment variable of a container.',
     name: 'Name of the variable.',
-    value: 'Literal value. $(VAR) references to variables defined earlier are expanded; $$(VAR) escapes. Defaults to "".',
-    valueFrom: 'Where the value comes from instead of value: a field of the pod, a resource of the container, a ConfigMap or a Secret key.',
+    value:
+      'Literal value. $(VAR) references to variables defined earlier are expanded; $$(VAR) escapes. Defaults to "".',
+    valueFrom:
+      'Where the value comes from instead of value: a field of the pod, a resource of the container, a ConfigMap or a Secret key.',
   },
   EnvVarSource: {
     '': 'The source of an environment variable value.',
     fieldRef: 'A field of the pod, e.g. metadata.name, metadata.namespace, spec.nodeName, status.podIP.',
     resourceFieldRef: 'A resource request or limit of a container, e.g. limits.memory.',
     configMapKeyRef: 'A key of a ConfigMap.',
-    secretKeyRef: 'A key of a Secret in the pod\'s namespace.',
+    secretKeyRef: "A key of a Secret in the pod's namespace.",
   },
   ResourceRequirements: {
     '': 'Compute resources of a container.',
     limits: 'The most of each resource the container may use.',
-    requests: 'The resources the scheduler reserves for the container. Default to the limits when only those are given.',
+    requests:
+      'The resources the scheduler reserves for the container. Default to the limits when only those are given.',
   },
   VolumeMount: {
     '': 'A volume mounted into a container.',
@@ -180,7 +201,8 @@ export const DOCS: Readonly<Record<string, TypeDocs>> = {
     readOnly: 'Mount read-only. Defaults to false.',
     subPath: "Mount this path inside the volume instead of the volume's root.",
     subPathExpr: 'Like subPath, with $(VAR) references to the environment expanded.',
-    mountPropagation: 'How mounts propagate between host and container: "None" (default), "HostToContainer" or "Bidirectional".',
+    mountPropagation:
+      'How mounts propagate between host and container: "None" (default), "HostToContainer" or "Bidirectional".',
   },
   Volume: {
     '': 'A named volume of a pod; exactly one source field is set.',
@@ -216,11 +238,13 @@ export const DOCS: Readonly<Record<string, TypeDocs>> = {
     clusterIPs: 'The virtual IPs of the service, one per IP family; the first equals clusterIP.',
     type: '"ClusterIP" (default: a virtual IP inside the cluster), "NodePort" (also a port on every node), "LoadBalancer" (also an external load balancer) or "ExternalName" (a DNS alias).',
     externalIPs: 'Addresses outside the cluster for which nodes also accept traffic to this service.',
-    sessionAffinity: '"ClientIP" sends a client\'s connections to the same pod; "None" (default) balances each connection.',
+    sessionAffinity:
+      '"ClientIP" sends a client\'s connections to the same pod; "None" (default) balances each connection.',
     loadBalancerIP: 'Deprecated: the address requested from the load balancer.',
     loadBalancerSourceRanges: 'Client address ranges allowed through the load balancer.',
     externalName: 'The DNS name an ExternalName service is an alias of.',
-    externalTrafficPolicy: '"Cluster" (default) or "Local": external traffic only goes to pods on the receiving node, keeping the client address.',
+    externalTrafficPolicy:
+      '"Cluster" (default) or "Local": external traffic only goes to pods on the receiving node, keeping the client address.',
     healthCheckNodePort: 'Node port for load balancer health checks when externalTrafficPolicy is Local.',
     publishNotReadyAddresses: 'List pods in the endpoints and DNS even while they are not ready.',
     sessionAffinityConfig: 'Settings of session affinity.',
@@ -228,7 +252,8 @@ export const DOCS: Readonly<Record<string, TypeDocs>> = {
     ipFamilyPolicy: '"SingleStack" (default), "PreferDualStack" or "RequireDualStack".',
     allocateLoadBalancerNodePorts: 'Whether LoadBalancer services get node ports. Defaults to true.',
     loadBalancerClass: 'The load balancer implementation in charge of this service.',
-    internalTrafficPolicy: '"Cluster" (default) or "Local": traffic from inside the cluster only goes to pods on the same node.',
+    internalTrafficPolicy:
+      '"Cluster" (default) or "Local": traffic from inside the cluster only goes to pods on the same node.',
   },
   ServicePort: {
     '': 'A port of a Service.',
@@ -237,7 +262,7 @@ export const DOCS: Readonly<Record<string, TypeDocs>> = {
     appProtocol: 'The application protocol of the port, e.g. "http".',
     port: 'The port the service listens on.',
     targetPort:
-      "The port of the pods that connections go to: a number or the name of a container port. Defaults to the value of port.",
+      'The port of the pods that connections go to: a number or the name of a container port. Defaults to the value of port.',
     nodePort: 'The port on every node for NodePort and LoadBalancer services; allocated when not given.',
   },
   ConfigMap: {
@@ -285,7 +310,8 @@ export const DOCS: Readonly<Record<string, TypeDocs>> = {
     resourceVersion:
       'Opaque version of this object, for optimistic concurrency and watches. Set by the server on every change; clients must not interpret it.',
     generation: 'A sequence number of changes to the desired state. Set by the server. Read-only.',
-    creationTimestamp: 'When the object was created, in RFC 3339 form at second precision. Set by the server. Read-only.',
+    creationTimestamp:
+      'When the object was created, in RFC 3339 form at second precision. Set by the server. Read-only.',
     deletionTimestamp:
       'When the object is due to be deleted, set by the server on a graceful delete. Once set it can only move earlier. Read-only.',
     deletionGracePeriodSeconds: 'Seconds the object is allowed to terminate gracefully. Read-only.',
@@ -293,7 +319,8 @@ export const DOCS: Readonly<Record<string, TypeDocs>> = {
     annotations: 'Arbitrary non-identifying keys and values tools store on the object.',
     ownerReferences:
       'Objects this object depends on. Once all of them are gone, the garbage collector deletes this object. At most one may be the managing controller.',
-    finalizers: 'Tasks that must finish before the object is removed from storage; each is removed by whoever finished it.',
+    finalizers:
+      'Tasks that must finish before the object is removed from storage; each is removed by whoever finished it.',
     managedFields: 'Which field manager owns which fields, for server-side apply. Mostly for internal use.',
   },
   LabelSelector: {
