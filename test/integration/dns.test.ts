@@ -1,6 +1,8 @@
 // Issue 8, cluster DNS: the node's DNS server against a real API server, asked by Node's own
 // resolver (c-ares) over UDP and TCP. It listens on a loopback address of its own and forwards
 // to a fake upstream on loopback (no Internet here).
+import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { Resolver } from 'node:dns/promises';
 import { connect } from 'node:net';
 import * as packet from 'dns-packet';
@@ -161,5 +163,58 @@ describe('cluster DNS', () => {
     await client.delete(services, ns, 'gone');
     await waitFor('gone is NXDOMAIN', () => resolver.resolve4(fqdn('gone')).then(() => false, (e: { code?: string }) => e.code === 'ENOTFOUND'));
     expect(errors).toEqual([]);
+  });
+
+  // The address design itself: a link-local address on a link of the node, reached from a pod's
+  // network namespace through its default route over a bridge (as the CNI bridge plugin wires it).
+  describe.skipIf(process.getuid?.() !== 0)('from a pod network namespace, on a node-local address', () => {
+    const id = randomBytes(3).toString('hex');
+    const [link, bridge, veth, peer, podNs] = [`skd${id}`, `skdb${id}`, `skdv${id}`, `skdp${id}`, `skiff-dnst-${id}`];
+    const [x, y] = [...randomBytes(2)];
+    const address = `169.254.${100 + (x! % 100)}.${1 + (y! % 250)}`;
+    const subnet = `10.254.${x}`;
+    let nodeDns: ClusterDns | undefined;
+    const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' }).toString();
+
+    beforeAll(async () => {
+      ip('netns', 'add', podNs);
+      ip('link', 'add', bridge, 'type', 'bridge');
+      ip('addr', 'add', `${subnet}.1/24`, 'dev', bridge);
+      ip('link', 'set', bridge, 'up');
+      ip('link', 'add', veth, 'type', 'veth', 'peer', 'name', peer);
+      ip('link', 'set', veth, 'master', bridge, 'up');
+      ip('link', 'set', peer, 'netns', podNs);
+      ip('-n', podNs, 'addr', 'add', `${subnet}.2/24`, 'dev', peer);
+      ip('-n', podNs, 'link', 'set', peer, 'up');
+      ip('-n', podNs, 'route', 'add', 'default', 'via', `${subnet}.1`);
+      nodeDns = await startClusterDns({ address, link, upstreams: [] }, { client, host: { servers: [], searches: [], options: [] } });
+    });
+
+    afterAll(async () => {
+      await nodeDns?.stop();
+      for (const args of [['netns', 'del', podNs], ['link', 'del', bridge], ['link', 'del', link]]) {
+        try {
+          ip(...args);
+        } catch {
+          // already gone
+        }
+      }
+    });
+
+    function resolveInPod(name: string): Promise<string> {
+      const script = `const r=new (require('dns').promises.Resolver)({timeout:3000,tries:2});r.setServers(['${address}']);r.resolve4('${name}').then(a=>console.log(a.join(',')),e=>console.log(e.code))`;
+      return new Promise((resolve, reject) =>
+        execFile('ip', ['netns', 'exec', podNs, process.execPath, '-e', script], (err, stdout) => (err ? reject(err) : resolve(stdout.trim()))),
+      );
+    }
+
+    it('answers pods on the node, and removes its address and link on stop', async () => {
+      const web = await resolver.resolve4(fqdn('web'));
+      expect(await resolveInPod(fqdn('web'))).toBe(web.join(','));
+      expect(await resolveInPod(fqdn('nope'))).toBe('ENOTFOUND');
+      await nodeDns?.stop();
+      nodeDns = undefined;
+      expect(() => ip('link', 'show', 'dev', link)).toThrow();
+    });
   });
 });
