@@ -90,7 +90,8 @@ export function planRestore(rules: ProxyRules, saved: SavedState): RestorePlan {
   const plan: RestorePlan = { text: '', addedJumps: 0, removedJumps: 0, removedChains: 0 };
   const lines: string[] = [];
   for (const t of TABLES) {
-    const stale = saved.chains[t].filter((c) => !rules[t].chains.includes(c));
+    const desired = new Set(rules[t].chains);
+    const stale = saved.chains[t].filter((c) => !desired.has(c));
     const seen = new Set<string>();
     // Unwanted jumps go, and so do duplicates of wanted ones (e.g. two agents raced at start).
     const drop = saved.jumps.filter((j) => {

@@ -121,14 +121,18 @@ function line(chain: string, args: string[]): string {
 class Builder {
   readonly nat: TableRules = { chains: [], rules: [] };
   readonly filter: TableRules = { chains: [], rules: [] };
+  private readonly declared = new Map<TableRules, Set<string>>([[this.nat, new Set()], [this.filter, new Set()]]);
 
   add(t: TableRules, chain: string, args: string[]): void {
-    if (!t.chains.includes(chain)) t.chains.push(chain);
+    this.declare(t, chain);
     t.rules.push(line(chain, args));
   }
 
   declare(t: TableRules, chain: string): void {
-    if (!t.chains.includes(chain)) t.chains.push(chain);
+    const seen = this.declared.get(t)!;
+    if (seen.has(chain)) return;
+    seen.add(chain);
+    t.chains.push(chain);
   }
 }
 
@@ -168,38 +172,39 @@ function notLocal(cfg: ProxyConfig): string[] | undefined {
   return undefined;
 }
 
-function serviceWithEndpoints(b: Builder, cfg: ProxyConfig, sp: ServicePortInfo): void {
+/** serviceEntry: the cluster IP, external IP and NodePort rules that lead to the service chain. */
+function serviceEntry(b: Builder, cfg: ProxyConfig, sp: ServicePortInfo, svc: string): void {
   const c = chainNames(cfg.prefix);
-  const svc = c.svc(sp);
   const dst = (ip: string) => ['-d', `${ip}/32`, ...proto(sp, sp.port)];
   b.add(b.nat, c.services, [...comment(`${sp.name} cluster IP`), ...dst(sp.clusterIP), '-j', svc]);
   const nl = notLocal(cfg);
   if (nl) b.add(b.nat, svc, [...comment(`${sp.name} cluster IP`), ...dst(sp.clusterIP), ...nl, '-j', c.markMasq]);
-  if (sp.nodePort !== undefined || sp.externalIPs.length > 0) {
-    const ext = c.ext(sp);
-    b.add(b.nat, ext, [...comment(`masquerade traffic for ${sp.name} external destinations`), '-j', c.markMasq]);
-    b.add(b.nat, ext, ['-j', svc]);
-    for (const ip of sp.externalIPs) b.add(b.nat, c.services, [...comment(`${sp.name} external IP`), ...dst(ip), '-j', ext]);
-    if (sp.nodePort !== undefined) b.add(b.nat, c.nodePorts, [...comment(sp.name), ...proto(sp, sp.nodePort), '-j', ext]);
-  }
-  const n = sp.endpoints.length;
+  if (sp.nodePort === undefined && sp.externalIPs.length === 0) return;
+  const ext = c.ext(sp);
+  b.add(b.nat, ext, [...comment(`masquerade traffic for ${sp.name} external destinations`), '-j', c.markMasq]);
+  b.add(b.nat, ext, ['-j', svc]);
+  for (const ip of sp.externalIPs) b.add(b.nat, c.services, [...comment(`${sp.name} external IP`), ...dst(ip), '-j', ext]);
+  if (sp.nodePort !== undefined) b.add(b.nat, c.nodePorts, [...comment(sp.name), ...proto(sp, sp.nodePort), '-j', ext]);
+}
+
+function serviceWithEndpoints(b: Builder, cfg: ProxyConfig, sp: ServicePortInfo): void {
+  const c = chainNames(cfg.prefix);
+  const svc = c.svc(sp);
+  serviceEntry(b, cfg, sp, svc);
+  const eps = sp.endpoints.map((ep) => ({ ...ep, sep: c.sep(sp, ep), to: `${ep.ip}:${ep.port}` }));
   if (sp.affinitySeconds !== undefined) {
-    for (const ep of sp.endpoints) {
-      const sep = c.sep(sp, ep);
-      b.add(b.nat, svc, [...comment(`${sp.name} -> ${ep.ip}:${ep.port}`), '-m', 'recent', '--name', sep, '--rcheck', '--seconds', String(sp.affinitySeconds), '--reap', '-j', sep]);
-    }
+    for (const ep of eps) b.add(b.nat, svc, [...comment(`${sp.name} -> ${ep.to}`), '-m', 'recent', '--name', ep.sep, '--rcheck', '--seconds', String(sp.affinitySeconds), '--reap', '-j', ep.sep]);
   }
   // Endpoint i (0-based) is taken with probability 1/(n-i) of what reaches it: equal overall.
-  sp.endpoints.forEach((ep, i) => {
-    const stat = i < n - 1 ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(n - i)] : [];
-    b.add(b.nat, svc, [...comment(`${sp.name} -> ${ep.ip}:${ep.port}`), ...stat, '-j', c.sep(sp, ep)]);
+  eps.forEach((ep, i) => {
+    const stat = i < eps.length - 1 ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(eps.length - i)] : [];
+    b.add(b.nat, svc, [...comment(`${sp.name} -> ${ep.to}`), ...stat, '-j', ep.sep]);
   });
-  for (const ep of sp.endpoints) {
-    const sep = c.sep(sp, ep);
-    const affinity = sp.affinitySeconds !== undefined ? ['-m', 'recent', '--name', sep, '--set'] : [];
+  for (const ep of eps) {
+    const affinity = sp.affinitySeconds !== undefined ? ['-m', 'recent', '--name', ep.sep, '--set'] : [];
     // A pod reaching itself through the Service (hairpin) must be masqueraded to get the reply.
-    b.add(b.nat, sep, [...comment(sp.name), '-s', `${ep.ip}/32`, '-j', c.markMasq]);
-    b.add(b.nat, sep, [...comment(sp.name), ...affinity, '-p', sp.protocol, '-m', sp.protocol, '-j', 'DNAT', '--to-destination', `${ep.ip}:${ep.port}`]);
+    b.add(b.nat, ep.sep, [...comment(sp.name), '-s', `${ep.ip}/32`, '-j', c.markMasq]);
+    b.add(b.nat, ep.sep, [...comment(sp.name), ...affinity, '-p', sp.protocol, '-m', sp.protocol, '-j', 'DNAT', '--to-destination', ep.to]);
   }
 }
 
