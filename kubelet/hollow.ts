@@ -51,6 +51,7 @@ export async function startHollowNodes(o: HollowOptions): Promise<HollowNodes> {
       nodeName: `${o.prefix ?? 'hollow-node'}-${n}`,
       runtime,
       clock: o.clock,
+      clusterDns: undefined, // one real DNS server per host at most; hollow nodes never run it
     });
   };
   const worker = async (): Promise<void> => {
