@@ -22,7 +22,6 @@ import { RestClient } from '../../client/rest.js';
 import { startControllerManager, type ControllerManager } from '../../controllers/manager.js';
 import { startScheduler, type RunningScheduler } from '../../scheduler/index.js';
 import { startTestCluster, type TestCluster } from '../integration/harness.js';
-import { waitFor } from '../integration/controllers-deployment-helpers.js';
 import { startStubAgent, type StubAgent } from '../integration/node-agent-stub.js';
 
 const run = promisify(execFile);
@@ -644,6 +643,15 @@ describe.concurrent('kubectl scenario', () => {
       600_000,
     );
 });
+
+/** Polls fn (API reads) every 250 ms until it returns true; a slow poll keeps the shared API server free. */
+async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
 
 interface Watch {
   until(re: RegExp): Promise<void>;
