@@ -22,7 +22,7 @@ import { RestClient } from '../client/rest.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { startScheduler } from '../scheduler/index.js';
 import { startControllerManager } from '../controllers/manager.js';
-import { createJoinToken } from './token.js';
+import { createJoinToken, pruneExpiredTokens } from './token.js';
 
 /** JOIN_TOKEN_FILE holds the join string of the bootstrap token made at the server's last start. */
 export const JOIN_TOKEN_FILE = 'join-token';
@@ -114,6 +114,7 @@ export async function runServer(o: ServerOptions): Promise<void> {
   const local = `https://127.0.0.1:${o.port}`;
   writeKubeconfig(join(o.home, 'kubeconfig'), { server, caCert: pki.caCert, token });
   const admin = new RestClient({ server: local, ca: pki.caCert, token, userAgent: 'skiff-server' });
+  await pruneExpiredTokens(admin, new Date()).catch((err: Error) => log(`could not prune expired bootstrap tokens: ${err.message}`));
   const join_ = await createJoinToken(admin, pki.caCert, { description: 'made by skiff server at start' });
   writeFileSync(join(o.home, JOIN_TOKEN_FILE), join_ + '\n', { mode: 0o600 });
   // The other control-plane components talk to the API server over HTTPS like any client, as themselves.

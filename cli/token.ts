@@ -42,6 +42,19 @@ export async function createJoinToken(
   return joinString(caCert, token);
 }
 
+/** pruneExpiredTokens deletes expired bootstrap tokens (upstream's tokencleaner), returning their ids. */
+export async function pruneExpiredTokens(client: RestClient, now: Date): Promise<string[]> {
+  const list = await client.list(SECRETS, BOOTSTRAP_NAMESPACE);
+  const gone: string[] = [];
+  for (const s of list.items as KubeObject[]) {
+    const info = bootstrapTokenInfo(s);
+    if (!info?.expires || Date.parse(info.expires) > now.getTime()) continue;
+    await client.delete(SECRETS, BOOTSTRAP_NAMESPACE, s.metadata.name!).catch(() => undefined);
+    gone.push(info.id);
+  }
+  return gone;
+}
+
 /** tokenRows renders `skiff token list` like `kubeadm token list`. */
 export function tokenRows(secrets: KubeObject[], now: Date): string[][] {
   const rows = [['TOKEN ID', 'TTL', 'EXPIRES', 'USAGES', 'DESCRIPTION']];

@@ -125,7 +125,10 @@ function leases(a: RequestAttributes, node: string): Decision {
 
 function pods(a: RequestAttributes, node: string, sub: string, graph: NodeGraph): Decision {
   if (sub === '' && READ.has(a.verb)) return ALLOW;
-  const own = a.name !== undefined && graph.podNode(a.namespace ?? '', a.name) === node;
+  const bound = a.name === undefined ? '' : graph.podNode(a.namespace ?? '', a.name);
+  // A pod that is gone lets the request through to its 404 (nodes may read every pod anyway), so
+  // a kubelet finishing with a deleted pod sees NotFound, as it expects, not a 403.
+  const own = bound === node || bound === undefined;
   if (sub === 'status' && ['get', 'update', 'patch'].includes(a.verb)) return own ? ALLOW : noRelationship(node);
   if (sub === '' && a.verb === 'delete') return own ? ALLOW : noRelationship(node);
   return deny();

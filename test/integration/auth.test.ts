@@ -165,6 +165,8 @@ describe("a node's token", () => {
     expect((await asNode('PATCH', '/api/v1/namespaces/team-a/pods/mine/status', { status: { phase: 'Running' } }, merge)).status).toBe(200);
     expect((await asNode('PATCH', '/api/v1/namespaces/bank/pods/theirs/status', { status: { phase: 'Failed' } }, merge)).status).toBe(403);
     expect((await asNode('DELETE', '/api/v1/namespaces/bank/pods/theirs')).status).toBe(403);
+    // A pod that is gone: the kubelet gets the NotFound it expects, not a 403.
+    expect((await asNode('PATCH', '/api/v1/namespaces/team-a/pods/gone/status', { status: { phase: 'Running' } }, merge)).status).toBe(404);
     expect((await asNode('POST', '/api/v1/namespaces/team-a/pods', { metadata: { name: 'sneaky' }, spec: { containers: [{ name: 'c', image: 'x' }] } })).status).toBe(403);
   });
 

@@ -19,6 +19,17 @@ import { createJoinToken } from '../../cli/token.js';
 import { joinCluster, nodeKubeconfigPath } from '../../cli/token-join.js';
 import { runAgent } from '../../cli/agent-command.js';
 import { FakeRuntime } from '../../runtime/fake/fake-runtime.js';
+import { runCli } from '../../cli/cli.js';
+
+async function sk(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(['--kubeconfig', cluster.kubeconfig, ...args], {
+    stdout: { write: (t: string) => void (out += t) },
+    stderr: { write: (t: string) => void (err += t) },
+  });
+  return { code, out, err };
+}
 
 const RUN = (process.env.SKIFF_TEST_RUN ?? 'manual').toLowerCase().replace(/[^a-z0-9]/g, '').slice(-8) || 'manual';
 const NODE = `joined-${RUN}`;
@@ -55,7 +66,7 @@ beforeAll(async () => {
   await cluster.restartApiServer();
   admin = httpFor(cluster);
   adminClient = new RestClient({ server: cluster.url, ca: cluster.pki.caCert, token: cluster.token });
-  joinToken = await createJoinToken(adminClient, cluster.pki.caCert, { ttlSeconds: 600 });
+  joinToken = await createJoinToken(adminClient, cluster.pki.caCert, { ttlSeconds: 600, description: 'join test' });
 }, 120_000);
 
 afterAll(async () => {
@@ -151,4 +162,20 @@ describe('join', () => {
     expect(again).not.toBeInstanceOf(Error);
     if (!(again instanceof Error)) await again.stop();
   });
+
+  it('skiff token create, list and delete manage bootstrap tokens; a deleted token cannot join', async () => {
+    const created = await sk('token', 'create', '--ttl', '2h', '--description', 'from the CLI');
+    expect(created.code).toBe(0);
+    const js = created.out.trim();
+    expect(js).toMatch(new RegExp(`^K10${caPublicKeyHash(cluster.pki.caCert)}::[a-z0-9]{6}\\.[a-z0-9]{16}$`));
+    const id = js.split('::')[1]!.split('.')[0]!;
+    const list = await sk('token', 'list');
+    expect(list.out).toMatch(/^TOKEN ID\s+TTL\s+EXPIRES\s+USAGES\s+DESCRIPTION$/m);
+    expect(list.out).toMatch(new RegExp(`^${id}\\s+(1h|2h)\\s+\\S+\\s+authentication\\s+from the CLI$`, 'm'));
+    expect((await sk('token', 'ca-hash')).out.trim()).toBe(`sha256:${caPublicKeyHash(cluster.pki.caCert)}`);
+    expect((await sk('token', 'delete', js)).out).toBe(`bootstrap token "${id}" deleted\n`);
+    expect((await sk('token', 'list')).out).not.toContain(id);
+    const home = freshHome();
+    await expect(joinCluster({ server: cluster.url, token: js, nodeName: `late-${RUN}`, kubeconfig: nodeKubeconfigPath(home, 'late') })).rejects.toThrow(/Unauthorized/);
+  }, 60_000);
 });

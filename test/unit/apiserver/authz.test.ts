@@ -64,6 +64,7 @@ const cases: Case[] = [
   ['node watches pods', n1, res('watch', 'pods'), true],
   ['node patches status of its pod', n1, res('patch', 'pods', { namespace: 'shop', name: 'web', subresource: 'status' }), true],
   ['node cannot patch status of a pod on n2', n1, res('patch', 'pods', { namespace: 'bank', name: 'vault', subresource: 'status' }), false],
+  ['node patching a pod that is gone gets through (to a 404)', n1, res('patch', 'pods', { namespace: 'shop', name: 'gone', subresource: 'status' }), true],
   ['node deletes its pod', n1, res('delete', 'pods', { namespace: 'shop', name: 'web' }), true],
   ['node cannot delete an unbound pod', n1, res('delete', 'pods', { namespace: 'shop', name: 'pending' }), false],
   ['node cannot create pods', n1, res('create', 'pods', { namespace: 'shop' }), false],
