@@ -6,7 +6,7 @@ import { StatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/meta.js';
 import { mustResource } from '../api/registry.js';
 import type { Node, Taint } from '../api/types/core.js';
-import type { Clock } from '../client/clock.js';
+import { delay, type Clock } from '../client/clock.js';
 import type { RestClient } from '../client/rest.js';
 import { buildNodeStatus, initialNode, shouldPostNodeStatus, type NodeFacts } from './node-status.js';
 import type { HostInfo } from './node-status.js';
@@ -46,6 +46,19 @@ export class NodeReporter {
    * new node needs no second write), or adopts the existing one (labels merged) and posts.
    */
   async register(): Promise<void> {
+    // Upstream registerWithAPIServer retries until it succeeds, backing off to 7 s: an API
+    // server too busy to answer (connect timeouts, 429, 5xx) must not end the agent.
+    for (let wait = 100; ; wait = Math.min(wait * 2, 7000)) {
+      try {
+        return await this.registerOnce();
+      } catch (err) {
+        if (!transient(err)) throw err;
+        await delay(this.o.clock, wait);
+      }
+    }
+  }
+
+  private async registerOnce(): Promise<void> {
     const now = this.o.clock.now();
     const node = initialNode(this.o.name, this.o.host, this.o.labels, this.o.taints, this.o.podCidr);
     node.status = buildNodeStatus(await this.facts(), undefined, now);
@@ -85,4 +98,13 @@ export class NodeReporter {
     if (!watched || watched.metadata.uid !== this.server?.metadata.uid) return this.server ?? watched;
     return Number(watched.metadata.resourceVersion) > Number(this.server?.metadata.resourceVersion) ? watched : this.server;
   }
+}
+
+/**
+ * transient errors are worth retrying: a connection that failed (system and undici errors carry
+ * a string code such as ECONNREFUSED or UND_ERR_CONNECT_TIMEOUT), 429 Too Many Requests, or a 5xx.
+ */
+export function transient(err: unknown): boolean {
+  if (err instanceof StatusError) return err.code === 429 || err.code >= 500;
+  return typeof (err as { code?: unknown } | null)?.code === 'string';
 }
