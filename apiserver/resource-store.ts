@@ -79,6 +79,8 @@ export interface ResourceStoreDeps {
 export interface ResourceHooks {
   /** Returns extra etcd keys to claim atomically with the create. */
   beforeCreate?(obj: KubeObject): FieldError[] | { claim: string[] };
+  /** May fill in next (e.g. node ports) before validation. */
+  beforeUpdate?(next: KubeObject, cur: KubeObject): FieldError[];
   keysToRelease?(obj: KubeObject): string[];
 }
 
@@ -312,6 +314,8 @@ export class ResourceStore {
           opts.subresource === 'status'
             ? prepareForStatusUpdate(requested, cur)
             : prepareForUpdate(this.res, requested, cur);
+        const hookErrs = opts.subresource === 'status' || opts.dryRun ? [] : (this.deps.hooks?.beforeUpdate?.(next, cur) ?? []);
+        if (hookErrs.length) throw this.invalid(name, hookErrs);
         const errs = validateUpdate(this.res, next, cur);
         if (errs.length) throw this.invalid(name, errs);
         return this.recordManager(cur, next, opts);

@@ -26,6 +26,8 @@ import { BODY_LIMIT_BYTES, unsupported, mediaType, bodyFormat, decodeBody } from
 import { Compactor, currentRevision } from './compactor.js';
 import { parseCidr, firstServiceIP } from './clusterip.js';
 import { serviceIPHooks } from './service-ips.js';
+import { NodePortAllocator } from './nodeport-allocator.js';
+import { DEFAULT_NODE_PORT_RANGE, parsePortRange } from './nodeport.js';
 import { discoveryRoutes } from './discovery.js';
 import { openapiRoutes } from './openapi.js';
 import { versionRoutes } from './version.js';
@@ -45,6 +47,8 @@ export interface ApiServerConfig {
   /** Authorize requests (default: on whenever authentication is). */
   authorization?: boolean;
   serviceCidr?: string;
+  /** `--service-node-port-range`: where NodePort Services' node ports come from (default 30000-32767). */
+  serviceNodePortRange?: string;
   compactionIntervalMs?: number;
   /** How the API server reaches node agents (pods/log, exec). */
   kubelet?: KubeletClientConfig;
@@ -86,6 +90,7 @@ function indexersFor(res: ResourceInfo): Record<string, IndexFunc> {
 function makeStores(etcd: Etcd3, directEtcd: Etcd3, metrics: ApiMetrics, config: ApiServerConfig): Map<string, ResourceStore> {
   const stores = new Map<string, ResourceStore>();
   const cidr = parseCidr(config.serviceCidr ?? '10.96.0.0/12');
+  const nodePortRange = parsePortRange(config.serviceNodePortRange ?? DEFAULT_NODE_PORT_RANGE);
   const now = () => new Date();
   const namespaceOf = (name: string) => stores.get('namespaces')!.get(undefined, name).catch(() => undefined);
   const cachedNamespace = (name: string) => stores.get('namespaces')!.cache.get(`/registry/namespaces/${name}`)?.obj;
@@ -101,7 +106,10 @@ function makeStores(etcd: Etcd3, directEtcd: Etcd3, metrics: ApiMetrics, config:
       apiVersion: res.group ? `${res.group}/${res.version}` : res.version,
       transformer,
     }, directEtcd);
-    const hooks = res.plural === 'services' ? serviceIPHooks(cidr, cache) : undefined;
+    const hooks =
+      res.plural === 'services'
+        ? serviceIPHooks(cidr, cache, Math.random, new NodePortAllocator(nodePortRange, cache))
+        : undefined;
     stores.set(res.plural, new ResourceStore(res, { store, cache, now, namespaceOf, cachedNamespace, hooks }));
   }
   return stores;
