@@ -2,7 +2,7 @@
 // only after the digest matches, so a blob in the store is always the bytes its name says.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
@@ -67,37 +67,41 @@ export class BlobStore {
 
   /**
    * putResumable fetches a blob that may be partly here from an earlier, broken transfer:
-   * open(offset) answers the bytes from offset on, and the offset it honoured (0 when the server
+   * fetchFrom(offset) answers the bytes from offset on, and the offset it honoured (0 when the server
    * sent everything). A broken transfer keeps what arrived (blobs/.partial-<hex>) for the next
    * try; bytes that do not hash to the digest are dropped. One transfer per digest at a time.
    */
-  putResumable(digest: string, open: (offset: number) => Promise<{ body: Readable; offset: number }>, onChunk?: (bytes: number) => void): Promise<void> {
+  putResumable(digest: string, fetchFrom: (offset: number) => Promise<{ body: Readable; offset: number }>, onChunk?: (bytes: number) => void): Promise<void> {
     let pending = this.inflight.get(digest);
     if (!pending) {
-      pending = this.resume(digest, open, onChunk).finally(() => this.inflight.delete(digest));
+      pending = this.resume(digest, fetchFrom, onChunk).finally(() => this.inflight.delete(digest));
       this.inflight.set(digest, pending);
     }
     return pending;
   }
 
-  private async resume(digest: string, open: (offset: number) => Promise<{ body: Readable; offset: number }>, onChunk?: (bytes: number) => void): Promise<void> {
+  private async resume(digest: string, fetchFrom: (offset: number) => Promise<{ body: Readable; offset: number }>, onChunk?: (bytes: number) => void): Promise<void> {
     const final = this.path(digest);
     const partial = join(this.root, 'blobs', `.partial-${digest.slice('sha256:'.length)}`);
     await mkdir(dirname(final), { recursive: true });
     const have = await stat(partial).then((s) => s.size, () => 0);
-    const { body, offset } = await open(have);
+    const { body, offset } = await fetchFrom(have);
     const hash = createHash('sha256');
     if (offset > 0) for await (const chunk of createReadStream(partial, { end: offset - 1 })) hash.update(chunk as Buffer);
-    let bytes = offset;
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
+    // Each chunk is on disk before the next is read, so a broken transfer keeps all that arrived.
+    const file = await open(partial, offset > 0 ? 'r+' : 'w');
+    try {
+      let bytes = offset;
+      for await (const chunk of body as AsyncIterable<Buffer>) {
         hash.update(chunk);
+        await file.write(chunk, 0, chunk.length, bytes);
         bytes += chunk.length;
         onChunk?.(bytes);
-        cb(null, chunk);
-      },
-    });
-    await pipeline(body, tap, createWriteStream(partial, offset > 0 ? { flags: 'r+', start: offset } : { flags: 'w' }));
+      }
+      await file.truncate(bytes);
+    } finally {
+      await file.close();
+    }
     const got = `sha256:${hash.digest('hex')}`;
     if (got !== digest) {
       await rm(partial, { force: true });
