@@ -2,18 +2,24 @@
 // controller-manager, runtime and agent. Kept apart from the kubectl-like verbs.
 import { InvalidArgumentError, type Command } from 'commander';
 import { skiffHome } from '../client/kubeconfig.js';
-import { runServer, startControlPlane } from './server-command.js';
-import { RestClient } from '../client/rest.js';
-import { parseLabels, runAgent } from './agent-command.js';
 import { join } from 'node:path';
-import { startRuntimeService } from '../runtime/service/server.js';
-import { ImageStore } from '../runtime/images/store.js';
-import { importArchive } from '../runtime/images/import.js';
-import { connectRuntime } from '../runtime/service/client.js';
-import { ensureRuntime, runtimeSocket } from './runtime-process.js';
 import { writeFileSync } from 'node:fs';
-import { defaultNodeName, down, up } from './lifecycle.js';
+import { hostname } from 'node:os';
 import { registerTokenCommands } from './token.js';
+
+// The components pull in fastify, gRPC, etcd3 and the schemas: seconds of start-up a `skiff get`
+// should not pay, so each command loads what it runs when it runs.
+const serverCommand = () => import('./server-command.js');
+const agentCommand = () => import('./agent-command.js');
+const lifecycle = () => import('./lifecycle.js');
+const runtimeProcess = () => import('./runtime-process.js');
+const runtimeClient = () => import('../runtime/service/client.js');
+const imageStore = () => import('../runtime/images/store.js');
+
+/** defaultNodeName is this host's name, lower-cased as Node names must be. */
+export function defaultNodeName(): string {
+  return hostname().toLowerCase();
+}
 
 export function portNumber(v: string): number {
   const n = Number(v);
@@ -35,6 +41,7 @@ export function registerComponentCommands(program: Command): void {
     .option('--service-cidr <cidr>', 'range Service cluster IPs come from', '10.96.0.0/12')
     .option('--disable <components>', 'comma-separated components not to run: scheduler, controller-manager', '')
     .action(async (o) => {
+      const { runServer } = await serverCommand();
       await runServer({
         home: o.home,
         bindAddress: o.bindAddress,
@@ -60,6 +67,8 @@ export function registerComponentCommands(program: Command): void {
     .option('--bridge <name>', 'the pods\' Linux bridge', 'skiff0')
     .option('--cgroup-root <path>', 'parent cgroup of the pods', '/skiff')
     .action(async (o) => {
+      const { startRuntimeService } = await import('../runtime/service/server.js');
+      const { runtimeSocket } = await runtimeProcess();
       const rt = await startRuntimeService({
         root: o.root ?? join(o.home, 'runtime'),
         socketPath: o.socket ?? runtimeSocket(o.home),
@@ -90,6 +99,7 @@ export function registerComponentCommands(program: Command): void {
     .action(async (o) => {
       if (o.nodes !== 1) throw new Error('--nodes above 1 needs the multi-node pod network, which is not built yet');
       const say = (line: string) => console.log(`==> ${line}`);
+      const { up } = await lifecycle();
       await up({
         home: o.home,
         port: o.port,
@@ -109,6 +119,7 @@ export function registerComponentCommands(program: Command): void {
     .option('--home <dir>', 'state directory ($SKIFF_HOME)', skiffHome())
     .option('--purge', 'remove $SKIFF_HOME too', false)
     .action(async (o) => {
+      const { down } = await lifecycle();
       await down({ home: o.home, purge: o.purge, say: (line) => console.log(`==> ${line}`) });
     });
 
@@ -120,6 +131,12 @@ export function registerComponentCommands(program: Command): void {
     .option('--name <name>', 'name for an image the archive leaves unnamed')
     .action(async (files: string[], o) => {
       // Through the running runtime when there is one, so two processes never write its store.
+      const [{ connectRuntime }, { runtimeSocket }, { ImageStore }, { importArchive }] = await Promise.all([
+        runtimeClient(),
+        runtimeProcess(),
+        imageStore(),
+        import('../runtime/images/import.js'),
+      ]);
       const rt = connectRuntime(runtimeSocket(o.home));
       const live = await rt.version().then(() => true, () => false);
       const store = new ImageStore(join(o.home, 'runtime', 'images'));
@@ -137,6 +154,7 @@ export function registerComponentCommands(program: Command): void {
     .description('list the images on this node')
     .option('--home <dir>', 'state directory ($SKIFF_HOME)', skiffHome())
     .action(async (o) => {
+      const { ImageStore } = await imageStore();
       const list = await new ImageStore(join(o.home, 'runtime', 'images')).list();
       console.log('IMAGE ID');
       for (const img of list) console.log(`${img.names.join(',')} ${img.id}`);
@@ -162,6 +180,7 @@ export function registerComponentCommands(program: Command): void {
     .option('--cluster-dns-address <ip>', "the node-local DNS server's address, pods' nameserver", '169.254.20.10')
     .option('--no-cluster-dns', 'run no cluster DNS server (pods then get the host resolvers)')
     .action(async (o) => {
+      const [{ parseLabels, runAgent }, { ensureRuntime, runtimeSocket }] = await Promise.all([agentCommand(), runtimeProcess()]);
       const socket = o.runtimeEndpoint ?? runtimeSocket(o.home);
       const runtime = () => ensureRuntime(o.home, socket, String(o.runtimeArgs).split(' ').filter(Boolean));
       const clusterDns = o.clusterDns === false ? false : { domain: o.clusterDomain, address: o.clusterDnsAddress };
@@ -180,6 +199,7 @@ export function registerComponentCommands(program: Command): void {
       .description(description)
       .option('--kubeconfig <path>', 'kubeconfig to reach the API server (default $KUBECONFIG or $SKIFF_HOME/kubeconfig)')
       .action(async (o) => {
+        const [{ RestClient }, { startControlPlane }] = await Promise.all([import('../client/rest.js'), serverCommand()]);
         const client = RestClient.fromKubeconfig(o.kubeconfig, `skiff-${name}`);
         const running = await startControlPlane(() => client, [name]);
         console.log(`${new Date().toISOString()} skiff ${name}: running against ${client.server}`);

@@ -2,7 +2,6 @@
 // runtime, node agent), each a process of its own with its pid and log under $SKIFF_HOME.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RestClient } from '../client/rest.js';
@@ -165,8 +164,4 @@ export async function down(o: DownOptions): Promise<void> {
     // The CNI bridge outlives its last pod; with the data gone nothing will use it again.
     if (bridge) spawnSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
   }
-}
-
-export function defaultNodeName(): string {
-  return hostname().toLowerCase();
 }

@@ -5,6 +5,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import type { KubeObject } from '../../api/meta.js';
+import type { ResourceInfo } from '../../api/registry.js';
 import { formatObjects, parseOutput } from '../printers/output.js';
 import { CliError, formatError } from './errors.js';
 import { createObject } from './requests.js';
@@ -22,7 +23,7 @@ interface GenericOptions {
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
-/** registerCreateGenerators adds `create configmap` and `create secret generic` under create. */
+/** registerCreateGenerators adds `create configmap|namespace` and `create secret generic` under create. */
 export function registerCreateGenerators(create: Command): void {
   const add = (c: Command): Command =>
     c
@@ -31,9 +32,27 @@ export function registerCreateGenerators(create: Command): void {
       .option('--from-file <[key=]path>', 'a file or directory (repeatable)', collect)
       .option('--dry-run [mode]', 'none|client|server')
       .option('-o, --output <format>', 'yaml|json|name');
-  add(create.command('configmap').alias('cm').description('Create a config map from files or literal values')).action(
-    async (name: string, _o: GenericOptions, cmd: Command) => runGenerator(openSession(cmd), 'configmaps', name, cmd.optsWithGlobals<GenericOptions>()),
+  add(
+    create.command('configmap').alias('cm').description('Create a config map from files or literal values'),
+  ).action(async (name: string, _o: GenericOptions, cmd: Command) =>
+    runGenerator(openSession(cmd), 'configmaps', name, cmd.optsWithGlobals<GenericOptions>()),
   );
+  create
+    .command('namespace')
+    .alias('ns')
+    .description('Create a namespace with the specified name')
+    .argument('<name>')
+    .option('--dry-run [mode]', 'none|client|server')
+    .option('-o, --output <format>', 'yaml|json|name')
+    .action(async (name: string, _o: GenericOptions, cmd: Command) => {
+      const obj: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+      await createOne(
+        openSession(cmd),
+        resolveType('namespaces'),
+        obj,
+        cmd.optsWithGlobals<GenericOptions>(),
+      );
+    });
   const secret = create.command('secret').description('Create a secret');
   add(secret.command('generic').description('Create a secret from files or literal values'))
     .option('--type <type>', 'the secret type', 'Opaque')
@@ -43,10 +62,17 @@ export function registerCreateGenerators(create: Command): void {
 }
 
 /** collectData reads --from-literal and --from-file into key/value pairs. */
-export function collectData(literals: string[], files: string[], read: (p: string) => string = (p) => readFileSync(p, 'utf8')): Record<string, string> {
+export function collectData(
+  literals: string[],
+  files: string[],
+  read: (p: string) => string = (p) => readFileSync(p, 'utf8'),
+): Record<string, string> {
   const data: Record<string, string> = {};
   const put = (k: string, v: string): void => {
-    if (k in data) throw new CliError(`cannot add key ${k}, another key by that name already exists in data: ${JSON.stringify(data)}`);
+    if (k in data)
+      throw new CliError(
+        `cannot add key ${k}, another key by that name already exists in data: ${JSON.stringify(data)}`,
+      );
     data[k] = v;
   };
   for (const l of literals) {
@@ -72,23 +98,45 @@ function isDir(p: string): boolean {
   }
 }
 
-async function runGenerator(s: Session, plural: 'configmaps' | 'secrets', name: string, o: GenericOptions): Promise<void> {
+async function runGenerator(
+  s: Session,
+  plural: 'configmaps' | 'secrets',
+  name: string,
+  o: GenericOptions,
+): Promise<void> {
   const res = resolveType(plural);
   const data = collectData(o.fromLiteral ?? [], o.fromFile ?? []);
   const base = { apiVersion: 'v1', metadata: { name, namespace: s.namespace } };
   const obj: KubeObject =
     plural === 'configmaps'
       ? { ...base, kind: 'ConfigMap', data }
-      : { ...base, kind: 'Secret', type: o.type ?? 'Opaque', data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])) };
+      : {
+          ...base,
+          kind: 'Secret',
+          type: o.type ?? 'Opaque',
+          data: Object.fromEntries(
+            Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+          ),
+        };
+  await createOne(s, res, obj, o);
+}
+
+async function createOne(s: Session, res: ResourceInfo, obj: KubeObject, o: GenericOptions): Promise<void> {
   const mode = dryRunFlag(o.dryRun);
+  const ns = res.namespaced ? s.namespace : undefined;
   let result = obj;
   try {
-    if (mode !== 'client') result = await createObject(s.client, res, s.namespace, obj, { fieldManager: 'kubectl-create', fieldValidation: 'Strict', dryRun: mode === 'server' ? 'All' : undefined });
+    if (mode !== 'client')
+      result = await createObject(s.client, res, ns, obj, {
+        fieldManager: 'kubectl-create',
+        fieldValidation: 'Strict',
+        dryRun: mode === 'server' ? 'All' : undefined,
+      });
   } catch (err) {
     warn(s, formatError(err));
     s.state.exitCode = 1;
     return;
   }
   if (o.output) s.io.stdout.write(formatObjects([result], parseOutput(o.output), true));
-  else out(s, `${objectRef(res, name)} created${dryRunSuffix(mode)}`);
+  else out(s, `${objectRef(res, obj.metadata.name ?? '')} created${dryRunSuffix(mode)}`);
 }
