@@ -281,6 +281,9 @@ async function main(): Promise<void> {
   const ticker = progress(env);
   try {
     log(`cluster, all controllers and the stub agent up; Deployment of ${N} replicas`);
+    // The same baseline before and after the Deployment phases brackets drift in the machine's load.
+    const batchesBefore = await plainCreate(env, 'bench-plain-batches-before', inSlowStartBatches);
+    log(`plain client, slow-start batches (before): ${N} pods in ${(batchesBefore / 1000).toFixed(2)} s (${((N * 1000) / batchesBefore).toFixed(0)} pods/s)`);
     const c = await profiled('controllers-create', () => deploymentCreate(env));
     const ctrlRate = (N * 1000) / c.createdMs;
     log(`${N} pods created in ${(c.createdMs / 1000).toFixed(2)} s (${ctrlRate.toFixed(0)} pods/s), all available after ${(c.availableMs / 1000).toFixed(2)} s; creates in flight: mean ${c.meanInFlight.toFixed(1)}, peak ${c.peakInFlight}`);
@@ -296,7 +299,8 @@ async function main(): Promise<void> {
     figures[`Deployment ${N} replicas: all pods created`] = figure(c.createdMs / 1000, 's');
     figures[`Deployment ${N} replicas: all available`] = figure(c.availableMs / 1000, 's');
     figures['controller pods created/s vs plain client at the mean concurrency'] = figure(ctrlRate, 'pods/s', rate(plainMean), `plain client, ${mean} in flight`);
-    figures['controller pods created/s vs plain client in slow-start batches'] = figure(ctrlRate, 'pods/s', rate(plainBatches), 'plain client, batches 1, 2, 4, ... ≤ 500');
+    figures['controller pods created/s vs plain client in slow-start batches (before)'] = figure(ctrlRate, 'pods/s', rate(batchesBefore), 'plain client, batches 1, 2, 4, ... ≤ 500, before');
+    figures['controller pods created/s vs plain client in slow-start batches (after)'] = figure(ctrlRate, 'pods/s', rate(plainBatches), 'plain client, batches 1, 2, 4, ... ≤ 500, after');
     figures[`rolling update of ${N} replicas (25 % surge/unavailable)`] = figure(rollMs / 1000, 's');
     figures['rolling update pods replaced/s'] = figure(rate(rollMs), 'pods/s', rate(plainMean), `plain client creates, ${mean} in flight`);
     figures['controller creates in flight, mean'] = figure(c.meanInFlight, 'requests');
@@ -314,7 +318,7 @@ async function main(): Promise<void> {
     'API server, every controller (replicaset, deployment, endpoints, garbagecollector, namespace, nodeipam, nodelifecycle, podgc), the stub node agent',
     '(marks each pod Running and Ready after 20 ms, 64 writes in flight) and the load generator share one Node process; etcd is a child process.',
     'Times run from the POST (or the image patch) to the Nth pod seen by a watch, or to the Deployment status kubectl rollout status waits for.',
-    'The plain-client baselines run after the Deployment phases, in fresh namespaces of the same API server, with the agent still marking pods ready.',
+    'The plain-client baselines run in fresh namespaces of the same API server, with the agent marking their pods ready too: the slow-start one both before and after the Deployment phases (to bracket drift in the load of this shared machine), the mean-concurrency one after.',
   ].join(' ');
   const out = writeResults('controllers', figures, meta(notes));
   log(`wrote ${out.json} and ${out.md}`);
