@@ -317,7 +317,11 @@ async function startControlPlane(tag: string): Promise<ControlPlane> {
   const deadline = performance.now() + 240_000;
   let client: RestClient | undefined;
   while (!client) {
-    if (performance.now() > deadline || server.child.exitCode !== null || server.child.signalCode !== null) throw new Error(`skiff server did not come up (log in ${home}/logs)`);
+    if (performance.now() > deadline || server.child.exitCode !== null || server.child.signalCode !== null) {
+      await server.stop();
+      rmSync(home, { recursive: true, force: true });
+      throw new Error('skiff server did not come up within 240 s');
+    }
     if (existsSync(join(home, 'kubeconfig'))) {
       const c = RestClient.fromKubeconfig(join(home, 'kubeconfig'), 'kubelet-bench');
       if (await c.list(NAMESPACES).then(() => true, () => false)) client = c;
