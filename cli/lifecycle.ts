@@ -9,6 +9,8 @@ import { isStatusError } from '../api/errors.js';
 import { mustResource } from '../api/registry.js';
 import { connectRuntime } from '../runtime/service/client.js';
 import { runtimeSocket } from './runtime-process.js';
+import { DNS_LINK, NODE_LOCAL_DNS } from '../kubelet/dns/index.js';
+import { removeDnsAddress } from '../kubelet/dns/link.js';
 import { cleanupNodeNetwork } from '../kubelet/proxy/index.js';
 
 export interface UpOptions {
@@ -148,6 +150,8 @@ async function removeNodeNetwork(say: (l: string) => void): Promise<void> {
   if (process.getuid?.() !== 0) return; // a non-root agent could not have made any
   const r = await cleanupNodeNetwork().catch((err: Error) => (say(`could not remove the service proxy rules: ${err.message}`), undefined));
   if (r?.chains || r?.routes) say(`removed the service proxy chains${r.routes ? ` and ${r.routes} pod route(s)` : ''}`);
+  // An agent that stopped cleanly took its DNS address away; one that was killed left it behind.
+  await removeDnsAddress(DNS_LINK, NODE_LOCAL_DNS).catch(() => undefined);
 }
 
 export async function down(o: DownOptions): Promise<void> {

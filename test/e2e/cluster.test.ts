@@ -2,6 +2,7 @@
 // demo images, and the real kubectl applying, rolling out, reaching, exec-ing into and rolling
 // back a Deployment of real containers; then `skiff down --purge` leaves nothing behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kubectlBinary } from '../helpers/kubectl.js';
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,14 +14,7 @@ import { freePort } from '../integration/harness.js';
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'dist/cli/main.js');
-const kubectlDir = (() => {
-  try {
-    return execFileSync('sh', ['-c', 'dirname "$(readlink -f "$(command -v kubectl)")"']).toString().trim();
-  } catch {
-    return '';
-  }
-})();
-const KUBECTL = join(kubectlDir, 'kubectl.1.33');
+const KUBECTL = kubectlBinary('1.33') ?? '/nonexistent/kubectl.1.33';
 const canRun =
   process.getuid?.() === 0 && existsSync(MAIN) && existsSync(KUBECTL) && existsSync('/usr/sbin/runc') && existsSync('/bin/busybox');
 
@@ -140,7 +134,7 @@ describe.skipIf(!canRun)('a cluster on this machine with real containers (skiff 
     });
     child.stdin!.end('one\ntwo\nthree\n');
     expect((await counted).trim()).toBe('3');
-  }, 60_000);
+  }, 180_000);
 
   it('rolls out a new image and back again', async () => {
     writeFileSync(join(home, 'web.yaml'), manifest('demo/web:v2'));
@@ -157,10 +151,38 @@ describe.skipIf(!canRun)('a cluster on this machine with real containers (skiff 
     expect(await get(`http://${back[0]!.ip}:8080/`)).toContain('version=v1');
   }, 300_000);
 
+  it('the quick start through the skiff CLI: the demo manifest applied, served, scaled, rolled out and back, deleted', async () => {
+    const sk = (...args: string[]) => skiff(['-n', 'quick', ...args]);
+    expect((await skiff(['create', 'namespace', 'quick'])).stdout).toBe('namespace/quick created\n');
+    const applied = await sk('apply', '-f', join(ROOT, 'manifests/demo.yaml'));
+    expect(applied.stdout).toBe('configmap/web-content created\ndeployment.apps/web created\nservice/web created\n');
+    expect((await sk('rollout', 'status', 'deploy/web', '--timeout=120s')).stdout).toContain('deployment "web" successfully rolled out');
+    const wide = (await sk('get', 'pods', '-o', 'wide')).stdout.split('\n');
+    expect(wide[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE/);
+    expect(wide.filter((l) => /^web-\S+\s+1\/1\s+Running\s/.test(l))).toHaveLength(2);
+    const ips = (await sk('get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].status.podIP}')).stdout.split(' ');
+    expect(await get(`http://${ips[0]}:8080/app/hello.txt`)).toBe('Hello from a ConfigMap\n');
+    expect((await sk('get', 'endpoints', 'web', '-o', 'jsonpath={.subsets[0].addresses[*].ip}')).stdout.split(' ').sort()).toEqual([...ips].sort());
+    expect((await sk('describe', 'deployment', 'web')).stdout).toMatch(/ScalingReplicaSet\s+.*Scaled up replica set web-\w+ (to|from 0 to) 2/);
+    expect((await sk('logs', 'deploy/web')).stdout).toContain('demo/web v1 listening on :8080');
+    expect((await sk('scale', 'deploy/web', '--replicas=3')).stdout).toBe('deployment.apps/web scaled\n');
+    expect((await sk('set', 'image', 'deploy/web', 'web=demo/web:v2')).stdout).toBe('deployment.apps/web image updated\n');
+    expect((await sk('rollout', 'status', 'deploy/web', '--timeout=120s')).stdout).toContain('successfully rolled out');
+    const v2 = (await sk('get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].spec.containers[0].image}')).stdout;
+    expect(v2.split(' ').filter((i) => i === 'demo/web:v2').length).toBeGreaterThanOrEqual(3);
+    expect((await sk('rollout', 'history', 'deploy/web')).stdout).toMatch(/^REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/m);
+    expect((await sk('rollout', 'undo', 'deploy/web')).stdout).toBe('deployment.apps/web rolled back\n');
+    await sk('rollout', 'status', 'deploy/web', '--timeout=120s');
+    expect((await sk('get', 'deploy', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0].image} {.spec.replicas}')).stdout).toBe('demo/web:v1 3');
+    const deleted = await sk('delete', '-f', join(ROOT, 'manifests/demo.yaml'));
+    expect(deleted.stdout).toBe('configmap "web-content" deleted\ndeployment.apps "web" deleted\nservice "web" deleted\n');
+    expect((await skiff(['delete', 'namespace', 'quick'])).stdout).toBe('namespace "quick" deleted\n');
+  }, 480_000);
+
   it('skiff down keeps the data: a second skiff up finds the Deployment as it was, serving again', async () => {
     const before = JSON.parse((await kubectl('get', 'deployment', 'web', '-o', 'json')).stdout);
     const down = await skiff(['down', '--home', home]);
-    expect(down.stdout).toContain('removing 2 pod sandbox(es)');
+    expect(down.stdout).toMatch(/removing \d+ pod sandbox\(es\)/);
     expect(readFileSync(join(home, 'runtime.bridge'), 'utf8')).toContain(`skc${id}`);
     await skiff(upArgs);
     const after = JSON.parse((await kubectl('get', 'deployment', 'web', '-o', 'json')).stdout);
