@@ -119,6 +119,27 @@ describe.skipIf(!canRun)('a cluster on this machine with real containers (skiff 
     expect(failed.stderr).toContain('command terminated with exit code 4');
   }, 60_000);
 
+  it('kubectl port-forward reaches the pod port through the API server and the node', async () => {
+    const [pod] = await servingPods();
+    const child = execFile(KUBECTL, ['--kubeconfig', kubeconfig, '--cache-dir', cache, 'port-forward', '--address', '127.0.0.1', `pod/${pod!.name}`, ':8080']);
+    try {
+      // kubectl prints `Forwarding from 127.0.0.1:<port> -> 8080` once it listens.
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = out.match(/Forwarding from 127\.0\.0\.1:(\d+) -> 8080/);
+          if (m) resolve(Number(m[1]));
+        });
+        child.on('exit', (code) => reject(new Error(`kubectl port-forward exited ${code}: ${out}`)));
+      });
+      expect(await get(`http://127.0.0.1:${port}/`)).toContain(`host=${pod!.name}`);
+      expect(await get(`http://127.0.0.1:${port}/healthz`)).toContain('ok');
+    } finally {
+      child.kill();
+    }
+  }, 60_000);
+
   it('skiff exec does the same, with stdin passed through -i', async () => {
     const [pod] = await servingPods();
     const ok = await skiff(['exec', pod!.name, '--', 'sh', '-c', 'echo inside $(hostname)']);

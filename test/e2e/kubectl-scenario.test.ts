@@ -407,7 +407,7 @@ describe.concurrent('kubectl scenario', () => {
           expect(d).toMatch(/^StrategyType:\s+RollingUpdate$/m);
           expect(d).toMatch(/Available\s+True\s+MinimumReplicasAvailable/);
           expect(d).toMatch(/^NewReplicaSet:\s+web-\w+ \(2\/2 replicas created\)$/m);
-          expect(d).toMatch(/^Events:/m);
+          expect(d).toMatch(/Normal\s+ScalingReplicaSet\s+\S+\s+deployment-controller\s+Scaled up replica set web-\w+ (to|from 0 to) 2/);
 
           const pod = (await livePods())[0]!;
           const p = await ok('describe', 'pod', pod.metadata.name!);
