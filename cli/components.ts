@@ -78,6 +78,7 @@ export function registerComponentCommands(program: Command): void {
       });
       writeFileSync(join(o.home, 'runtime.pid'), `${process.pid}\n`);
       writeFileSync(join(o.home, 'runtime.bridge'), `${o.bridge}\n`); // for `skiff down --purge`
+      writeFileSync(join(o.home, 'runtime.cgroup-root'), `${o.cgroupRoot}\n`); // for `skiff down`
       console.log(`${new Date().toISOString()} skiff runtime: serving on ${o.socket ?? runtimeSocket(o.home)}`);
       const stop = () => void rt.stop().then(() => process.exit(0));
       process.once('SIGTERM', stop);

@@ -12,6 +12,7 @@ import { runtimeSocket } from './runtime-process.js';
 import { DNS_LINK, NODE_LOCAL_DNS } from '../kubelet/dns/index.js';
 import { removeDnsAddress } from '../kubelet/dns/link.js';
 import { cleanupNodeNetwork } from '../kubelet/proxy/index.js';
+import { removeCgroup } from '../runtime/containers/cgroup-remove.js';
 
 export interface UpOptions {
   home: string;
@@ -154,11 +155,21 @@ async function removeNodeNetwork(say: (l: string) => void): Promise<void> {
   await removeDnsAddress(DNS_LINK, NODE_LOCAL_DNS).catch(() => undefined);
 }
 
+/** Removes the runtime's parent cgroup, empty once its pods are gone (the runtime makes it again). */
+async function removePodCgroups(home: string, say: (l: string) => void): Promise<void> {
+  const file = join(home, 'runtime.cgroup-root');
+  if (!existsSync(file) || process.getuid?.() !== 0) return;
+  const root = readFileSync(file, 'utf8').trim();
+  if (!root || root === '/') return;
+  await removeCgroup(root).catch((err: Error) => say(`could not remove the cgroup ${root}: ${err.message}`));
+}
+
 export async function down(o: DownOptions): Promise<void> {
   await stopPid(o.home, 'agent', o.say);
   await removeNodeNetwork(o.say);
   await removePods(o.home, o.say);
   await stopPid(o.home, 'runtime', o.say);
+  await removePodCgroups(o.home, o.say);
   await stopPid(o.home, 'server', o.say);
   if (o.purge) {
     const bridgeFile = join(o.home, 'runtime.bridge');

@@ -3,6 +3,7 @@
 // back a Deployment of real containers; then `skiff down --purge` leaves nothing behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubectlBinary } from '../helpers/kubectl.js';
+import { cgroupExists, removeCgroup } from '../../runtime/containers/cgroup-remove.js';
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,9 +94,12 @@ describe.skipIf(!canRun)('a cluster on this machine with real containers (skiff 
     await skiff(['down', '--home', home, '--purge'], 120_000).catch(() => {});
     // Anything still here is a leak of the product, not of the test: fail loudly, then clean.
     const leftovers = execFileSync('sh', ['-c', `ip netns list; runc --root ${runcRoot} list -q 2>/dev/null; ip link show skc${id} 2>/dev/null; true`]).toString();
+    const cgroupLeft = await cgroupExists(`/skiff-it-${id}`);
     rmSync(home, { recursive: true, force: true });
+    if (cgroupLeft) await removeCgroup(`/skiff-it-${id}`).catch(() => {});
     expect(existsSync(home)).toBe(false);
     expect(leftovers).not.toContain(`skc${id}`);
+    expect(cgroupLeft).toBe(false);
   }, 180_000);
 
   it('applies a Deployment and a Service; the pods serve on their IPs and the Endpoints list them', async () => {

@@ -2,7 +2,7 @@
 // runCli (plus one spawned process). No controllers run here: tests write Deployment status
 // themselves where a verb reads it.
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -75,6 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.close();
   await cluster?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('apply, get, delete', () => {
@@ -205,7 +206,10 @@ describe('imperative verbs', () => {
     const invalid = await edit(['edit', 'deploy/web'], { ...process.env, EDITOR: "sed -i -e 's/replicas: 4/replicas: -5/'" });
     expect(invalid.code).toBe(1);
     expect(invalid.err).toContain('spec.replicas: Invalid value: -5: must be greater than or equal to 0');
-    expect(invalid.err).toMatch(/A copy of your changes has been stored to "[^"]+"/);
+    const kept = invalid.err.match(/A copy of your changes has been stored to "([^"]+)"/)?.[1];
+    expect(kept).toBeDefined();
+    expect(readFileSync(kept!, 'utf8')).toContain('replicas: -5');
+    rmSync(kept!, { force: true });
     expect((await sk(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'])).out).toBe('4');
   });
 

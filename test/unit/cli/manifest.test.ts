@@ -1,5 +1,5 @@
 // Manifest reading for -f: documents, List kinds, and errors that name file, document and field.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,10 +44,14 @@ describe('parseManifestText', () => {
 describe('expandPath', () => {
   it('lists manifests of a directory, descending only with -R', () => {
     const dir = mkdtempSync(join(tmpdir(), 'skiff-manifests-'));
-    mkdirSync(join(dir, 'sub'));
-    for (const f of ['a.yaml', 'b.json', 'notes.txt', 'sub/c.yml']) writeFileSync(join(dir, f), cm('x'));
-    expect(expandPath(dir, false)).toEqual([join(dir, 'a.yaml'), join(dir, 'b.json')]);
-    expect(expandPath(dir, true)).toEqual([join(dir, 'a.yaml'), join(dir, 'b.json'), join(dir, 'sub/c.yml')]);
-    expect(() => expandPath(join(dir, 'nope'), false)).toThrow(/does not exist/);
+    try {
+      mkdirSync(join(dir, 'sub'));
+      for (const f of ['a.yaml', 'b.json', 'notes.txt', 'sub/c.yml']) writeFileSync(join(dir, f), cm('x'));
+      expect(expandPath(dir, false)).toEqual([join(dir, 'a.yaml'), join(dir, 'b.json')]);
+      expect(expandPath(dir, true)).toEqual([join(dir, 'a.yaml'), join(dir, 'b.json'), join(dir, 'sub/c.yml')]);
+      expect(() => expandPath(join(dir, 'nope'), false)).toThrow(/does not exist/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
