@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../../api/meta.js';
@@ -73,7 +72,7 @@ async function runEdit(s: Session, args: string[]): Promise<void> {
         await writeFile(file, HEADER + toYaml(live));
         await runEditor(editor, file);
         const edited = editedObject(await readFile(file, 'utf8'));
-        const patch = edited && !isDeepStrictEqual(edited, live) ? editPatch(live, edited, r.res.kind) : undefined;
+        const patch = edited && editPatch(live, edited, r.res.kind);
         if (!patch) {
           out(s, 'Edit cancelled, no changes made.');
           continue;

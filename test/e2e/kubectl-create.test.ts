@@ -1,17 +1,14 @@
 // `kubectl create <generator>` with kubectl 1.32 and 1.33, which send the objects as
 // application/vnd.kubernetes.protobuf (kubectl-wire.md §10.6), against a real etcd + API server.
 // Each version creates its own namespace (itself a protobuf create) and checks every object with a GET.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../integration/harness.js';
-import { kubectlBinary } from '../helpers/kubectl.js';
+import { kubectlBinary, runKubectl } from '../helpers/kubectl.js';
 import { httpFor, type Answer, type Http } from '../integration/http.js';
 
-const run = promisify(execFile);
 
 const VERSIONS = ['1.32', '1.33'].map((v) => {
   const bin = kubectlBinary(v);
@@ -43,18 +40,7 @@ describe.each(VERSIONS)('kubectl $version create (protobuf bodies)', ({ version,
   async function kubectl(...args: string[]): Promise<Result> {
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir };
     delete env.KUBECONFIG;
-    try {
-      const { stdout, stderr } = await run(
-        bin,
-        ['--kubeconfig', cluster.kubeconfig, '--cache-dir', join(dir, 'cache'), ...args],
-        { env, timeout: 30_000, encoding: 'utf8' },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code?: number | string; stdout?: string; stderr?: string };
-      if (typeof e.code !== 'number') throw err; // spawn failure or timeout, not a kubectl error
-      return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-    }
+    return runKubectl(bin, ['--kubeconfig', cluster.kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], env, 30_000);
   }
 
   async function ok(...args: string[]): Promise<string> {

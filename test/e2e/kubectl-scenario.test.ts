@@ -8,11 +8,10 @@
 // with two Node objects of its own (the Deployment's nodeSelector keeps its pods there), so
 // cordon and drain of one version cannot touch another's pods. A version's steps build on each
 // other and run in order inside one test.
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../api/meta.js';
 import { mustResource } from '../../api/registry.js';
@@ -23,8 +22,8 @@ import { startControllerManager, type ControllerManager } from '../../controller
 import { startScheduler, type RunningScheduler } from '../../scheduler/index.js';
 import { startTestCluster, type TestCluster } from '../integration/harness.js';
 import { startStubAgent, type StubAgent } from '../integration/node-agent-stub.js';
+import { runKubectl } from '../helpers/kubectl.js';
 
-const run = promisify(execFile);
 
 function kubectlDir(): string | undefined {
   try {
@@ -202,18 +201,7 @@ describe.concurrent('kubectl scenario', () => {
         delete env.KUBECONFIG;
 
         async function kubectl(...args: string[]): Promise<Result> {
-          try {
-            const { stdout, stderr } = await run(bin, [...baseArgs, ...args], {
-              env,
-              timeout: 120_000,
-              encoding: 'utf8',
-            });
-            return { code: 0, stdout, stderr };
-          } catch (err) {
-            const e = err as { code?: number | string; stdout?: string; stderr?: string };
-            if (typeof e.code !== 'number') throw err; // spawn failure or timeout, not a kubectl error
-            return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-          }
+          return runKubectl(bin, [...baseArgs, ...args], env, 120_000);
         }
         /** Runs kubectl, insists on success and returns stdout. */
         async function ok(...args: string[]): Promise<string> {

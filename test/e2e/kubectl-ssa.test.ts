@@ -2,17 +2,14 @@
 // apply, re-apply with a change, a conflicting apply from another field manager (kubectl's
 // conflict message), --force-conflicts, and managedFields in `get --show-managed-fields`.
 // Needs the PATCH handler to route application/apply-patch+yaml to apiserver/apply.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../integration/harness.js';
-import { kubectlBinary } from '../helpers/kubectl.js';
+import { kubectlBinary, runKubectl } from '../helpers/kubectl.js';
 import { httpFor } from '../integration/http.js';
 
-const run = promisify(execFile);
 
 const kubectlBin = (): string | undefined => kubectlBinary('1.33');
 
@@ -71,18 +68,7 @@ describe.skipIf(!bin)('kubectl 1.33 apply --server-side', () => {
   async function kubectl(...args: string[]): Promise<Result> {
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir };
     delete env.KUBECONFIG;
-    try {
-      const { stdout, stderr } = await run(
-        bin as string,
-        ['--kubeconfig', cluster.kubeconfig, '--cache-dir', join(dir, 'cache'), '-n', NS, ...args],
-        { env, timeout: 30_000, encoding: 'utf8' },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code?: number | string; stdout?: string; stderr?: string };
-      if (typeof e.code !== 'number') throw err; // spawn failure or timeout, not a kubectl error
-      return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-    }
+    return runKubectl(bin as string, ['--kubeconfig', cluster.kubeconfig, '--cache-dir', join(dir, 'cache'), '-n', NS, ...args], env, 30_000);
   }
 
   async function ok(...args: string[]): Promise<string> {

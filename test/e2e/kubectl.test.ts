@@ -1,17 +1,14 @@
 // The real kubectl binaries (1.27 … 1.33) against a real etcd + API server: create, get (JSON and
 // Table), the three patch types, client-side apply and re-apply, set image, scale, delete, errors
 // and discovery. Each version gets its own namespace, cache dir and HOME so they cannot interfere.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../integration/harness.js';
 import { httpFor, type Http } from '../integration/http.js';
-import { kubectlBinary } from '../helpers/kubectl.js';
+import { kubectlBinary, runKubectl } from '../helpers/kubectl.js';
 
-const run = promisify(execFile);
 
 const VERSIONS = ['1.27', '1.28', '1.29', '1.30', '1.31', '1.32', '1.33'].map((v) => {
   const bin = kubectlBinary(v);
@@ -94,18 +91,7 @@ describe.each(VERSIONS)('kubectl $version', ({ version, bin, present }) => {
   async function kubectl(...args: string[]): Promise<Result> {
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir };
     delete env.KUBECONFIG;
-    try {
-      const { stdout, stderr } = await run(
-        bin,
-        ['--kubeconfig', cluster.kubeconfig, '--cache-dir', join(dir, 'cache'), '-n', ns, ...args],
-        { env, timeout: 30_000, encoding: 'utf8' },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code?: number | string; stdout?: string; stderr?: string };
-      if (typeof e.code !== 'number') throw err; // spawn failure or timeout, not a kubectl error
-      return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-    }
+    return runKubectl(bin, ['--kubeconfig', cluster.kubeconfig, '--cache-dir', join(dir, 'cache'), '-n', ns, ...args], env, 30_000);
   }
 
   /** Runs kubectl and insists on success, showing its output if it failed. */

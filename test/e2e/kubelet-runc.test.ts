@@ -26,6 +26,7 @@ import { RuncRuntime } from '../../runtime/service/runc-runtime.js';
 import { startRuntimeService, type RunningRuntimeService } from '../../runtime/service/server.js';
 import { startScheduler } from '../../scheduler/index.js';
 import { freePort, startTestCluster, type TestCluster } from '../integration/harness.js';
+import { waitFor as waitUntil } from '../helpers/wait.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -69,21 +70,9 @@ async function kubectl(...args: string[]) {
   return run(KUBECTL, ['--kubeconfig', cluster!.kubeconfig, '--cache-dir', join(dir, 'kubectl-cache'), ...args], { timeout: 60_000 });
 }
 
-/** waitFor retries fn (bounded, short pauses) until it returns something truthy. */
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 120_000, pauseMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, pauseMs));
-  }
-}
+/** waitFor with this file's budget: real containers on a busy machine. */
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 120_000, pauseMs = 200): Promise<T> =>
+  waitUntil(what, fn, timeoutMs, pauseMs);
 
 /**
  * watchPod follows one pod through a watch and resolves with the first version that satisfies

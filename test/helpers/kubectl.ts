@@ -1,8 +1,11 @@
 // The versioned kubectl binaries tests call directly: PATH's `kubectl` is a dispatcher symlink, and
 // kubectl.1.27 ... kubectl.1.33 sit beside the file it resolves to (see shared/DESIGN.md).
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 let dir: string | undefined | null = null;
 
@@ -32,4 +35,23 @@ export function presentKubectls(versions: string[]): { version: string; bin: str
     const bin = kubectlBinary(version);
     return bin ? [{ version, bin }] : [];
   });
+}
+
+/** KubectlResult is one kubectl run: its exit code and output. */
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** runKubectl runs bin with args; a non-zero exit is a result, a spawn failure or a timeout an error. */
+export async function runKubectl(bin: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<KubectlResult> {
+  try {
+    const { stdout, stderr } = await run(bin, args, { env, timeout: timeoutMs, encoding: 'utf8' });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number | string; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw err;
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
 }

@@ -39,21 +39,7 @@ export async function startEnv(agentOpts: Partial<StubAgentOptions> = {}): Promi
   };
 }
 
-/** waitFor polls fn (a cheap API read) until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { waitFor } from '../helpers/wait.js';
 
 /** deploymentObj builds a Deployment with one busybox container. */
 export function deploymentObj(ns: string, name: string, replicas: number, image: string, extra: Obj['spec'] = {}): Obj {

@@ -9,6 +9,7 @@ import { startAgent, type Agent } from '../../kubelet/agent.js';
 import { FakeRuntime } from '../../runtime/fake/fake-runtime.js';
 import type { ContainerScript } from '../../runtime/fake/script.js';
 import { startTestCluster, type TestCluster } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 const PODS = mustResource('pods');
 const NODES = mustResource('nodes');
@@ -61,20 +62,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function podName(base: string): string {
   return `${base}-${process.pid}-${++seq}`;
