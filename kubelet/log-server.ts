@@ -162,6 +162,7 @@ async function follow(o: LogServerOptions, res: ServerResponse, path: { file: st
   let closed = false;
   res.once('close', () => (closed = true));
   let rest = '';
+  let last = false;
   while (!closed) {
     const chunk = await readFrom(path.file, offset);
     offset += chunk.length;
@@ -171,8 +172,11 @@ async function follow(o: LogServerOptions, res: ServerResponse, path: { file: st
       const r = parseCriLine(l);
       if (r) res.write(formatRecord(r, ts));
     }
-    if (chunk.length === 0 && !(await running(o.runtime, path.id))) break;
-    if (chunk.length === 0) await new Promise((r) => setTimeout(r, o.pollMs ?? 250));
+    if (last) break;
+    // The container may write its last lines between the empty read and the exit: once it has
+    // exited, one more read drains them.
+    if (chunk.length === 0 && !(await running(o.runtime, path.id))) last = true;
+    else if (chunk.length === 0) await new Promise((r) => setTimeout(r, o.pollMs ?? 250));
   }
   res.end();
 }
