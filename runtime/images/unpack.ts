@@ -8,30 +8,54 @@
 // - device nodes are dropped: a container's /dev comes from its spec, never from an image.
 // Whiteouts are applied before the layer's own entries (they delete from the layers below), and
 // `.wh.` files are not extracted, since GNU tar would write them as plain files.
-import { lstat, mkdir, mkdtemp, readdir, rename, rm, chmod, chown, utimes } from 'node:fs/promises';
+// A hard link may name a file of a lower layer (Docker's applyLayer links it against the rootfs
+// below): that file is linked into the staging directory first, where tar finds it.
+import { chmod, chown, link, lstat, mkdir, mkdtemp, readdir, rename, rm, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { runOk } from '../exec/run.js';
-import { cleanEntry, planWhiteouts } from './layers.js';
+import { cleanEntry, parseTarListing, planWhiteouts, type TarMember } from './layers.js';
 import { resolveInRoot } from './root-path.js';
 
 /** applyLayer extracts one layer blob on top of dir. */
 export async function applyLayer(blobPath: string, dir: string): Promise<void> {
-  const listing = (await runOk('tar', ['-tf', blobPath])).stdout.toString().split('\n').filter(Boolean);
-  const plan = planWhiteouts(listing);
+  const listed = await runOk('tar', ['-tvf', blobPath, '--numeric-owner', '--quoting-style=c'], { env: { ...process.env, LC_ALL: 'C' } });
+  const members = parseTarListing(listed.stdout.toString('latin1'));
+  const plan = planWhiteouts(members.map((m) => m.name));
   for (const path of plan.remove) await rm(join(await resolveInRoot(dir, dirname(path)), basename(path)), { recursive: true, force: true });
   for (const path of plan.opaque) await emptyDir(await resolveInRoot(dir, path));
   const stage = await mkdtemp(`${dir}.stage-`);
   try {
+    await stageLowerLinkTargets(members, dir, stage);
     await runOk('tar', [
       '-xf', blobPath, '-C', stage,
       '--numeric-owner', '--same-owner', '--same-permissions',
       '--exclude=.wh.*',
     ]);
     await dropDevices(stage);
-    const explicitDirs = new Set(listing.filter((e) => e.endsWith('/')).map(cleanEntry).filter((e) => e !== undefined));
+    const explicitDirs = new Set(members.filter((m) => m.type === 'd').map((m) => cleanEntry(m.name)).filter((e) => e !== undefined));
     await merge(stage, dir, '', explicitDirs);
   } finally {
     await rm(stage, { recursive: true, force: true });
+  }
+}
+
+/**
+ * stageLowerLinkTargets links into stage the lower-layer files that the layer's hard links name
+ * but the layer itself does not hold. The target is looked up inside dir (symlinks resolved
+ * inside it), so a link can never reach a file outside the snapshot; a target that is missing
+ * or a directory is left alone and tar refuses the link as before.
+ */
+async function stageLowerLinkTargets(members: TarMember[], dir: string, stage: string): Promise<void> {
+  const own = new Set(members.map((m) => cleanEntry(m.name)));
+  for (const m of members) {
+    const target = m.type === 'h' && m.link !== undefined ? cleanEntry(m.link) : undefined;
+    if (target === undefined || own.has(target)) continue;
+    own.add(target);
+    const lower = join(await resolveInRoot(dir, dirname(target)), basename(target));
+    const st = await lstat(lower).catch(() => undefined);
+    if (!st || st.isDirectory()) continue;
+    await mkdir(join(stage, dirname(target)), { recursive: true });
+    await link(lower, join(stage, target));
   }
 }
 

@@ -1,8 +1,9 @@
 // The image store with real archives: a `docker save` archive of two layers whose second layer
-// deletes with whiteouts (file and opaque directory), unpacked once into a snapshot; removal.
+// deletes with whiteouts (file and opaque directory), unpacked once into a snapshot; removal; a
+// layer whose hard link names a file of the layer below.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,22 @@ beforeAll(() => {
   writeFileSync(join(dir, 'save', 'config.json'), JSON.stringify(config));
   writeFileSync(join(dir, 'save', 'manifest.json'), JSON.stringify([{ Config: 'config.json', RepoTags: ['test/wh:v1'], Layers: [l1.file, l2.file] }]));
   execFileSync('tar', ['-cf', join(dir, 'saved.tar'), '-C', join(dir, 'save'), '.']);
+
+  // Hard links: the upper layer links to bin/tool, which only the lower layer holds (made by
+  // archiving both names and deleting the first, as a build that added only the link would).
+  mkdirSync(join(dir, 'save-hl'));
+  const h1 = layer('h1', { 'bin/tool': 'payload', 'etc/keep': 'k' });
+  const src = join(dir, 'src-h2');
+  files(src, { 'bin/tool': 'payload' });
+  linkSync(join(src, 'bin/tool'), join(src, 'bin/alias'));
+  execFileSync('tar', ['-cf', join(dir, 'save', 'h2.tar'), '-C', src, './bin/tool', './bin/alias']);
+  execFileSync('tar', ['--delete', '-f', join(dir, 'save', 'h2.tar'), './bin/tool']);
+  const h2 = { file: 'h2.tar', diffId: `sha256:${createHash('sha256').update(readFileSync(join(dir, 'save', 'h2.tar'))).digest('hex')}` };
+  for (const l of [h1, h2]) renameSync(join(dir, 'save', l.file), join(dir, 'save-hl', l.file));
+  const hlConfig = { architecture: 'amd64', os: 'linux', config: { Cmd: ['/bin/tool'] }, rootfs: { type: 'layers', diff_ids: [h1.diffId, h2.diffId] } };
+  writeFileSync(join(dir, 'save-hl', 'config.json'), JSON.stringify(hlConfig));
+  writeFileSync(join(dir, 'save-hl', 'manifest.json'), JSON.stringify([{ Config: 'config.json', RepoTags: ['test/hardlink:v1'], Layers: [h1.file, h2.file] }]));
+  execFileSync('tar', ['-cf', join(dir, 'saved-hl.tar'), '-C', join(dir, 'save-hl'), '.']);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,5 +106,18 @@ describe('docker save import and layer snapshots', () => {
       client.close();
       await svc.stop();
     }
+  });
+
+  it('imports an image whose upper layer hard-links a file of the lower layer', async () => {
+    expect(execFileSync('tar', ['-tvf', join(dir, 'save-hl', 'h2.tar')]).toString()).toMatch(/alias link to \.\/bin\/tool/);
+    const store = new ImageStore(join(dir, 'store-hl'));
+    await importArchive(store, join(dir, 'saved-hl.tar'));
+    const img = (await store.resolve('test/hardlink:v1'))!;
+    const snap = await store.snapshot(img);
+    expect(readFileSync(join(snap, 'bin/alias'), 'utf8')).toBe('payload');
+    expect(readFileSync(join(snap, 'bin/tool'), 'utf8')).toBe('payload');
+    expect(lstatSync(join(snap, 'bin/alias')).ino).toBe(lstatSync(join(snap, 'bin/tool')).ino);
+    expect(readFileSync(join(snap, 'etc/keep'), 'utf8')).toBe('k');
+    expect(readdirSync(join(store.root, 'snapshots')).filter((n) => n.includes('.stage-') || n.includes('.tmp-'))).toEqual([]);
   });
 });

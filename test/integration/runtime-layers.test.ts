@@ -1,6 +1,6 @@
 // Layer extraction cannot write outside the snapshot: crafted tarballs (written here by a small
 // ustar writer) with `..` members, absolute paths, symlinks out and files written through them
-// (in the same layer and from a lower layer), hard links out, whiteouts with `..` or through
+// (in the same layer and from a lower layer), hard links out (and in: to a lower layer's file), whiteouts with `..` or through
 // symlinks, and device nodes. Each case unpacks into <base>/snapshots/snap beside <base>/outside
 // and compares everything under <base> except the snapshot before and after. Root only (tar
 // restores owners, as the runtime does).
@@ -149,6 +149,30 @@ describe.skipIf(!isRoot)('layer extraction stays inside the snapshot (root only)
     }
     const b = box();
     expect(await unpack(b, [[{ name: 's', kind: 'symlink', link: b.outside }], [{ name: 'h', kind: 'link', link: 's/victim' }]])).toBe(true);
+  });
+
+  it('links a hard link to a file of a lower layer, also through a lower symlink, inside the snapshot', async () => {
+    const b = box();
+    const refused = await unpack(b, [
+      [{ name: 'usr/', kind: 'dir' }, { name: 'usr/lib/', kind: 'dir' }, { name: 'lib', kind: 'symlink', link: 'usr/lib' }, { name: 'usr/bin/tool', data: 'payload', mode: 0o755 }, { name: 'usr/lib/libx.so', data: 'so' }],
+      [{ name: 'bin/alias', kind: 'link', link: 'usr/bin/tool' }, { name: 'lib/liby.so', kind: 'link', link: 'lib/libx.so' }, { name: 'new', data: 'n' }, { name: 'new2', kind: 'link', link: 'new' }],
+    ]);
+    expect(refused).toBe(false);
+    expect(readFileSync(join(b.snap, 'bin/alias'), 'utf8')).toBe('payload');
+    expect(lstatSync(join(b.snap, 'bin/alias')).ino).toBe(lstatSync(join(b.snap, 'usr/bin/tool')).ino);
+    expect(lstatSync(join(b.snap, 'usr/bin/tool')).mode & 0o7777).toBe(0o755);
+    expect(readFileSync(join(b.snap, 'usr/lib/liby.so'), 'utf8')).toBe('so');
+    expect(lstatSync(join(b.snap, 'lib')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(b.snap, 'new2'), 'utf8')).toBe('n');
+    expect(readdirSync(join(b.base, 'snapshots'))).toEqual(['snap']);
+  });
+
+  it('refuses a hard link to a lower directory or to a file no layer holds', async () => {
+    for (const link of ['usr', 'missing']) {
+      const b = box();
+      expect(await unpack(b, [[{ name: 'usr/', kind: 'dir' }], [{ name: 'h', kind: 'link', link }]])).toBe(true);
+      expect(readdirSync(join(b.base, 'snapshots'))).toEqual(['snap']);
+    }
   });
 
   it('ignores whiteouts that name . or .. and keeps the snapshot', async () => {

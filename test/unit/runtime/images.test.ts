@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeImageConfig } from '../../../runtime/images/config.js';
 import { layoutName } from '../../../runtime/images/import.js';
-import { chainId, cleanEntry, planWhiteouts } from '../../../runtime/images/layers.js';
+import { chainId, cleanEntry, parseTarListing, planWhiteouts } from '../../../runtime/images/layers.js';
 import { nodePlatform, selectManifest } from '../../../runtime/images/manifest.js';
 import { normalizeImageName, parseReference } from '../../../runtime/images/reference.js';
 
@@ -52,6 +52,19 @@ describe('planWhiteouts', () => {
   it('cleanEntry strips leading slashes and refuses ..', () => {
     expect(cleanEntry('/a/b/')).toBe('a/b');
     expect(cleanEntry('a/../../b')).toBeUndefined();
+  });
+});
+
+describe('parseTarListing', () => {
+  it.each([
+    ['drwxr-xr-x 0/0               0 2026-11-26 04:37 "./"', { type: 'd', name: './' }],
+    ['-rw-r--r-- 0/0               3 2026-11-26 04:37 "./f \\"x\\\\y"', { type: '-', name: './f "x\\y' }],
+    ['hrw-r--r-- 0/0               0 2026-11-26 04:37 "./g h" link to "./f \\"x\\\\y"', { type: 'h', name: './g h', link: './f "x\\y' }],
+    ['-rw-r--r-- 0/0               2 2026-11-26 04:37 "./n\\303\\251w\\nl"', { type: '-', name: './néw\nl' }],
+    ['crw-r--r-- 0/0             1,3 2026-11-26 04:37 "./c"', { type: 'c', name: './c' }],
+    ['lrwxrwxrwx 0/0               0 2026-11-26 04:37 "./sym" -> "g link to h"', { type: 'l', name: './sym', link: 'g link to h' }],
+  ])('reads %s', (line, member) => {
+    expect(parseTarListing(`${line}\n`)).toEqual([member]);
   });
 });
 
