@@ -3,6 +3,7 @@
 // component's entry; `buildApiServer` returns the app unstarted for inject() tests.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Server } from 'node:http';
+import type { Server as TlsServer } from 'node:tls';
 import { Etcd3, type IOptions } from 'etcd3';
 import { RESOURCES, type ResourceInfo } from '../api/registry.js';
 import type { KubeObject } from '../api/meta.js';
@@ -65,6 +66,8 @@ export interface ApiServer {
   metrics: ApiMetrics;
   etcd: Etcd3;
   url: string;
+  /** Swaps the serving certificate of the listening socket (certificate rotation, no restart). */
+  setServingCert(tls: { cert: string; key: string }): void;
   stop(): Promise<void>;
 }
 
@@ -166,6 +169,11 @@ export async function buildApiServer(config: ApiServerConfig): Promise<ApiServer
     metrics,
     etcd,
     url: '',
+    setServingCert(tls) {
+      if (!config.tls) throw new Error('this API server does not serve TLS');
+      // New connections get the new certificate; open ones keep the one they shook hands with.
+      (app.server as unknown as TlsServer).setSecureContext({ cert: tls.cert, key: tls.key });
+    },
     async stop() {
       compactor.stop();
       // Watch streams end first, or closing the app would wait on them.

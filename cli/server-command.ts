@@ -4,10 +4,12 @@
 // a bootstrap token is made at every start and its join command printed. Stops cleanly on
 // SIGTERM/SIGINT.
 import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
 import { existsSync, writeFileSync, rmSync } from 'node:fs';
 import { startEtcd, type EtcdProcess } from '../apiserver/storage/etcd-process.js';
 import { startApiServer, type ApiServer } from '../apiserver/server.js';
-import { ensureAdminToken, ensureEncryptionKey, ensureKubeletClientCert, ensurePki } from '../apiserver/pki.js';
+import { CertRotator, ensureAdminToken, ensureEncryptionKey, ensureKubeletClientCert } from '../apiserver/pki.js';
+import { componentLogger, type Logger } from './log.js';
 import {
   GROUP_AUTHENTICATED,
   GROUP_MASTERS,
@@ -22,6 +24,7 @@ import { RestClient } from '../client/rest.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { startScheduler } from '../scheduler/index.js';
 import { startControllerManager } from '../controllers/manager.js';
+import type { ControllerManagerConfig } from '../controllers/controller.js';
 import { createJoinToken, pruneExpiredTokens } from './token.js';
 
 /** JOIN_TOKEN_FILE holds the join string of the bootstrap token made at the server's last start. */
@@ -41,18 +44,21 @@ export interface ServerOptions {
   etcdClientPort: number;
   etcdPeerPort: number;
   serviceCidr: string;
+  /** Pod addresses of the whole cluster; every node gets a /nodeCidrMaskSize block of it. */
+  clusterCidr?: string;
+  nodeCidrMaskSize?: number;
   advertiseAddress: string;
   /** Which of scheduler and controller-manager to run beside the API server. */
   components: string[];
 }
 
 /** Starts the scheduler and the controller-manager, each with its client, electing a leader on its Lease. */
-export async function startControlPlane(clientFor: (component: string) => RestClient, names: string[]) {
+export async function startControlPlane(clientFor: (component: string) => RestClient, names: string[], config: Partial<ControllerManagerConfig> = {}) {
   const identity = `${hostname()}_${process.pid}`;
   const running: { stop(): Promise<void> }[] = [];
   if (names.includes('scheduler')) running.push(await startScheduler({ client: clientFor('scheduler'), leaderElection: true, identity }));
   if (names.includes('controller-manager')) {
-    running.push(await startControllerManager({ client: clientFor('controller-manager'), leaderElection: true, identity }));
+    running.push(await startControllerManager({ client: clientFor('controller-manager'), leaderElection: true, identity, config }));
   }
   return {
     names,
@@ -74,10 +80,24 @@ export function componentKubeconfig(o: { pkiDir: string; store: TokenStore; comp
   return file;
 }
 
-export async function runServer(o: ServerOptions): Promise<void> {
+export async function runServer(o: ServerOptions, logger: Logger = componentLogger('server')): Promise<void> {
+  const log = (msg: string, fields: object = {}) => logger.info(fields, msg);
   const pkiDir = join(o.home, 'pki');
-  const pki = ensurePki(pkiDir, [o.advertiseAddress, o.bindAddress].filter((h) => h !== '0.0.0.0'));
+  // Certificates in their renewal window are re-issued now; the serving one also later, while running.
+  let api: ApiServer | undefined;
+  const rotator = new CertRotator({
+    dir: pkiDir,
+    hosts: [o.advertiseAddress, o.bindAddress].filter((h) => h !== '0.0.0.0'),
+    onRotated: (p) => {
+      api?.setServingCert(p);
+      log('serving certificate renewed', { notAfter: new X509Certificate(p.cert).validTo });
+    },
+    onError: (err) => logger.error({ err }, 'could not renew the serving certificate'),
+  });
+  const pki = rotator.pki;
   const kubeletClient = ensureKubeletClientCert(pkiDir);
+  for (const stem of [...(pki.issued ?? []), ...(kubeletClient.issued ? ['apiserver-kubelet-client'] : [])]) log(`issued ${stem}.crt`, { dir: pkiDir });
+  if (pki.caRenewalDue) logger.warn({ notAfter: new X509Certificate(pki.caCert).validTo }, 'the cluster CA expires soon; rotate it by hand (it is not rotated automatically)');
   const store = new TokenStore(join(pkiDir, 'tokens.json'));
   const token = ensureAdminToken(pkiDir);
   if (store.authenticate(token, new Date())?.name !== ADMIN_USER.name) store.add(token, ADMIN_USER, { now: new Date(), replace: true });
@@ -92,7 +112,6 @@ export async function runServer(o: ServerOptions): Promise<void> {
     });
   }
   const endpoints = o.etcdServers?.split(',') ?? [etcd!.endpoint];
-  let api: ApiServer;
   try {
     api = await startApiServer({
       etcdEndpoints: endpoints,
@@ -110,11 +129,12 @@ export async function runServer(o: ServerOptions): Promise<void> {
     await etcd?.stop();
     throw err;
   }
+  rotator.start();
   const server = `https://${o.advertiseAddress}:${o.port}`;
   const local = `https://127.0.0.1:${o.port}`;
   writeKubeconfig(join(o.home, 'kubeconfig'), { server, caCert: pki.caCert, token });
   const admin = new RestClient({ server: local, ca: pki.caCert, token, userAgent: 'skiff-server' });
-  await pruneExpiredTokens(admin, new Date()).catch((err: Error) => log(`could not prune expired bootstrap tokens: ${err.message}`));
+  await pruneExpiredTokens(admin, new Date()).catch((err: Error) => logger.warn({ err }, 'could not prune expired bootstrap tokens'));
   const join_ = await createJoinToken(admin, pki.caCert, { description: 'made by skiff server at start' });
   writeFileSync(join(o.home, JOIN_TOKEN_FILE), join_ + '\n', { mode: 0o600 });
   // The other control-plane components talk to the API server over HTTPS like any client, as themselves.
@@ -125,24 +145,24 @@ export async function runServer(o: ServerOptions): Promise<void> {
     clients.push(c);
     return c;
   };
-  const components = await startControlPlane(clientFor, o.components);
+  const components = await startControlPlane(clientFor, o.components, {
+    ...(o.clusterCidr ? { clusterCidr: o.clusterCidr } : {}),
+    ...(o.nodeCidrMaskSize ? { nodeCidrMaskSize: o.nodeCidrMaskSize } : {}),
+  });
   writeFileSync(join(o.home, 'server.pid'), `${process.pid}\n`);
-  log(`API server listening on ${server}; admin kubeconfig in ${join(o.home, 'kubeconfig')}`);
+  log(`API server listening on ${server}`, { kubeconfig: join(o.home, 'kubeconfig'), certRenewal: rotator.nextCheck().toISOString() });
   log(`running: apiserver${components.names.map((n) => `, ${n}`).join('')}`);
-  log(`to join a node (token valid 24h; more with \`skiff token create\`):\n  skiff agent --server ${server} --token ${join_}`);
+  log('to join a node (token valid 24h; more with `skiff token create`)', { command: `skiff agent --server ${server} --token ${join_}` });
   const stop = async (signal: string) => {
     log(`${signal}: stopping`);
+    rotator.stop();
     await components.stop().catch(() => {});
     for (const c of [admin, ...clients]) c.close();
-    await api.stop().catch(() => {});
+    await api!.stop().catch(() => {});
     await etcd?.stop();
     rmSync(join(o.home, 'server.pid'), { force: true });
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
-}
-
-function log(msg: string): void {
-  console.log(`${new Date().toISOString()} skiff server: ${msg}`);
 }

@@ -4,11 +4,14 @@
 // token's Secret is not plain text in etcd.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { startTestCluster, type TestCluster } from './harness.js';
 import { httpFor, type Http } from './http.js';
 import { TokenStore } from '../../apiserver/auth.js';
 import { bootstrapSecret } from '../../apiserver/bootstrap.js';
+import { CertRotator, certValidity } from '../../apiserver/pki.js';
+import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 
 const RUN = (process.env.SKIFF_TEST_RUN ?? 'manual').toLowerCase().replace(/[^a-z0-9]/g, '').slice(-8) || 'manual';
 const NODE = `auth-n1-${RUN}`;
@@ -185,5 +188,47 @@ describe('at rest', () => {
     expect(bytes.subarray(0, 20).toString()).toMatch(/^k8s:enc:aesgcm:v1:/);
     expect(bytes.includes(Buffer.from('0123456789abcdef'))).toBe(false);
     expect(bytes.includes(Buffer.from(Buffer.from('0123456789abcdef').toString('base64')))).toBe(false);
+  });
+});
+
+/** The certificate the API server presents to a new connection, verified against the cluster CA. */
+function servedCert(): Promise<PeerCertificate> {
+  return new Promise((resolve, reject) => {
+    const s = tlsConnect({ host: '127.0.0.1', port: cluster.config.port!, ca: cluster.pki.caCert, servername: 'localhost' }, () => {
+      resolve(s.getPeerCertificate());
+      s.end();
+    });
+    s.once('error', reject);
+  });
+}
+
+// Last in the file: it replaces the serving certificate the other tests use (same CA, so they would not notice).
+describe('serving certificate rotation', () => {
+  it('a certificate in its renewal window is re-issued and swapped into the running server', async () => {
+    const before = await servedCert();
+    expect(before.fingerprint256).toBe(new X509Certificate(cluster.pki.cert).fingerprint256);
+    const rotator = new CertRotator({
+      dir: join(cluster.etcd.dir, 'pki'),
+      hosts: [],
+      issue: { certDays: 3 },
+      onRotated: (p) => cluster.api.setServingCert(p),
+    });
+    // The one-year certificate is not due today, but is 300 days from now.
+    expect(rotator.check(new Date())).toBe(false);
+    expect(rotator.check(new Date(Date.now() + 300 * 86400_000))).toBe(true);
+    const after = await servedCert();
+    expect(after.fingerprint256).not.toBe(before.fingerprint256);
+    expect(after.fingerprint256).toBe(new X509Certificate(rotator.pki.cert).fingerprint256);
+    const v = certValidity(rotator.pki.cert);
+    expect(Math.round((v.notAfter.getTime() - v.notBefore.getTime()) / 86400_000)).toBe(3);
+    // Clients that trust the CA carry on, on new connections too.
+    const fresh = new Agent({ connect: { ca: cluster.pki.caCert } });
+    try {
+      const r = await request(cluster.url + '/api/v1/namespaces', { dispatcher: fresh, headers: { authorization: `Bearer ${cluster.token}` } });
+      await r.body.text();
+      expect(r.statusCode).toBe(200);
+    } finally {
+      await fresh.close();
+    }
   });
 });
