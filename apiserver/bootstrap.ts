@@ -16,6 +16,19 @@ export const BOOTSTRAP_TOKEN_TYPE = 'bootstrap.kubernetes.io/token';
 export const BOOTSTRAP_NAMESPACE = 'kube-system';
 export const BOOTSTRAP_SECRET_PREFIX = 'bootstrap-token-';
 export const BOOTSTRAP_USER_PREFIX = 'system:bootstrap:';
+/** Where admins mint and revoke users' bearer tokens (bootstrap-routes.ts). */
+export const TOKENS_PATH = '/skiff/tokens';
+
+/** IssuedToken is what POST /skiff/tokens answers. */
+export interface IssuedToken {
+  apiVersion: 'skiff.dev/v1';
+  kind: 'IssuedToken';
+  user: string;
+  groups: string[];
+  token: string;
+  expires?: string;
+}
+
 /** kubeadm's default token TTL. */
 export const DEFAULT_TOKEN_TTL_SECONDS = 24 * 3600;
 

@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { registerComponentCommands } from './components.js';
+import { registerKubeconfigCommand } from './kubeconfig-command.js';
 import { attachRunState, type CliIO, type RunState } from './io.js';
 import { formatError } from './verbs/errors.js';
 import { registerVerbCommands } from './verbs/index.js';
@@ -23,6 +24,7 @@ export function buildProgram(state: RunState): Command {
     .showSuggestionAfterError();
   attachRunState(program, state);
   registerComponentCommands(program);
+  registerKubeconfigCommand(program);
   registerVerbCommands(program);
   return program;
 }

@@ -17,6 +17,7 @@ import {
   newBootstrapToken,
   parseBootstrapToken,
   parseJoinString,
+  TOKENS_PATH,
 } from '../apiserver/bootstrap.js';
 import { openSession, out } from './verbs/session.js';
 
@@ -71,6 +72,24 @@ export function tokenRows(secrets: KubeObject[], now: Date): string[][] {
   return rows;
 }
 
+/** StoredTokenInfo is one entry of GET /skiff/tokens (no token, no hash). */
+export interface StoredTokenInfo {
+  user: string;
+  groups: string[];
+  created: string;
+  expires?: string;
+}
+
+/** userTokenRows renders `skiff token list --users`. */
+export function userTokenRows(items: StoredTokenInfo[], now: Date): string[][] {
+  const rows = [['USER', 'GROUPS', 'CREATED', 'EXPIRES']];
+  for (const e of [...items].sort((a, b) => a.user.localeCompare(b.user) || a.created.localeCompare(b.created))) {
+    const expired = e.expires !== undefined && Date.parse(e.expires) <= now.getTime();
+    rows.push([e.user, e.groups.join(',') || '<none>', e.created.replace(/\.\d+Z$/, 'Z'), e.expires ? e.expires.replace(/\.\d+Z$/, 'Z') + (expired ? ' (expired)' : '') : '<never>']);
+  }
+  return rows;
+}
+
 function columns(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 3))).join(''));
@@ -96,10 +115,16 @@ export function registerTokenCommands(program: Command): void {
     });
   token
     .command('list')
-    .description('list bootstrap tokens')
-    .action(async (_o: unknown, cmd: Command) => {
+    .description('list bootstrap tokens (--users: the users holding bearer tokens instead)')
+    .option('--users', "list the server's bearer-token users (nodes, components, admins, users) instead")
+    .action(async (o: { users?: boolean }, cmd: Command) => {
       const s = openSession(cmd);
       try {
+        if (o.users) {
+          const list = await s.client.request<{ items: StoredTokenInfo[] }>('GET', TOKENS_PATH);
+          for (const line of columns(userTokenRows(list.items, new Date()))) out(s, line.trimEnd());
+          return;
+        }
         const list = await s.client.list(SECRETS, BOOTSTRAP_NAMESPACE);
         const rows = tokenRows(list.items as KubeObject[], new Date());
         if (rows.length === 1) return out(s, 'No bootstrap tokens found.');
@@ -121,6 +146,19 @@ export function registerTokenCommands(program: Command): void {
           await s.client.delete(SECRETS, BOOTSTRAP_NAMESPACE, bootstrapSecretName(id));
           out(s, `bootstrap token "${id}" deleted`);
         }
+      } finally {
+        s.client.close();
+      }
+    });
+  token
+    .command('revoke')
+    .description('revoke every bearer token of a user: a node (system:node:NAME), a component or one from `skiff kubeconfig --user`')
+    .argument('<user>')
+    .action(async (user: string, _o: unknown, cmd: Command) => {
+      const s = openSession(cmd);
+      try {
+        const r = await s.client.request<{ message?: string }>('DELETE', `${TOKENS_PATH}/${encodeURIComponent(user)}`);
+        out(s, r.message ?? `tokens of user "${user}" revoked`);
       } finally {
         s.client.close();
       }

@@ -8,7 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { startTestCluster, type TestCluster } from './harness.js';
 import { httpFor, type Http } from './http.js';
-import { TokenStore } from '../../apiserver/auth.js';
+import { nodeUser, TokenStore } from '../../apiserver/auth.js';
 import { bootstrapSecret } from '../../apiserver/bootstrap.js';
 import { CertRotator, certValidity } from '../../apiserver/pki.js';
 import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
@@ -179,6 +179,49 @@ describe("a node's token", () => {
     const first = await raw('/skiff/bootstrap/node-credentials', { authorization: `Bearer ${VALID}` }, 'POST', { nodeName: OTHER });
     expect((await raw('/api/v1/nodes', { authorization: `Bearer ${again.body.token}` })).status).toBe(401);
     expect((await raw('/api/v1/nodes', { authorization: `Bearer ${first.body.token}` })).status).toBe(200);
+  });
+});
+
+describe('user and node tokens in the store', () => {
+  const store = () => cluster.config.tokenStore!;
+
+  it('an expired stored token is refused with 401, an unexpired one is not', async () => {
+    const past = new Date(Date.now() - 2 * 3600_000);
+    const expired = store().issue({ name: 'carol', groups: ['system:masters'] }, { now: past, ttlSeconds: 3600 });
+    const fresh = store().issue({ name: 'dave', groups: ['system:masters'] }, { now: new Date(), ttlSeconds: 3600 });
+    const r = await raw('/api/v1/namespaces', { authorization: `Bearer ${expired}` });
+    expect(r.status).toBe(401);
+    expect(r.body).toMatchObject({ kind: 'Status', reason: 'Unauthorized' });
+    expect((await raw('/api/v1/namespaces', { authorization: `Bearer ${fresh}` })).status).toBe(200);
+  });
+
+  it('admins mint user tokens; users get their groups, others get 403', async () => {
+    const made = await admin('POST', '/skiff/tokens', { user: 'erin', ttlSeconds: 600 });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ kind: 'IssuedToken', user: 'erin', groups: ['system:authenticated'] });
+    expect(Date.parse(made.body.expires)).toBeGreaterThan(Date.now());
+    const erin = { authorization: `Bearer ${made.body.token}` };
+    expect((await raw('/api', erin)).status).toBe(200);
+    const denied = await raw('/api/v1/namespaces', erin);
+    expect(denied.status).toBe(403);
+    expect(denied.body.message).toBe('namespaces is forbidden: User "erin" cannot list resource "namespaces" in API group "" at the cluster scope');
+    expect((await raw('/skiff/tokens', erin, 'POST', { user: 'mallory', groups: ['system:masters'] })).status).toBe(403);
+    expect((await asNode('POST', '/skiff/tokens', { user: 'mallory', groups: ['system:masters'] })).status).toBe(403);
+    expect((await admin('POST', '/skiff/tokens', { user: 'bad name' })).status).toBe(400);
+    expect((await admin('POST', '/skiff/tokens', { user: 'x', groups: ['system:bootstrappers'] })).status).toBe(400);
+  });
+
+  it("revoking a node's tokens turns them away (node tokens do not expire; they are revoked)", async () => {
+    const gone = `auth-gone-${RUN}`;
+    const token = store().issue(nodeUser(gone), { now: new Date() });
+    expect((await raw(`/api/v1/nodes/${gone}`, { authorization: `Bearer ${token}` })).status).toBe(404);
+    const list = await admin('GET', '/skiff/tokens');
+    expect(list.body.items).toContainEqual(expect.objectContaining({ user: `system:node:${gone}`, groups: ['system:nodes', 'system:authenticated'] }));
+    expect(JSON.stringify(list.body)).not.toContain(token);
+    const r = await admin('DELETE', `/skiff/tokens/${encodeURIComponent(`system:node:${gone}`)}`);
+    expect(r.status).toBe(200);
+    expect((await raw(`/api/v1/nodes/${gone}`, { authorization: `Bearer ${token}` })).status).toBe(401);
+    expect((await admin('DELETE', `/skiff/tokens/${encodeURIComponent(`system:node:${gone}`)}`)).status).toBe(404);
   });
 });
 

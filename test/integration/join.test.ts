@@ -4,7 +4,7 @@
 // token leaves the agent. The node's HTTPS server lets in the API server's client certificate
 // (pods/log proxied end to end) and admins, nobody else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -14,7 +14,7 @@ import { TokenStore } from '../../apiserver/auth.js';
 import { caPublicKeyHash } from '../../apiserver/bootstrap.js';
 import { ensureKubeletClientCert } from '../../apiserver/pki.js';
 import { RestClient } from '../../client/rest.js';
-import { loadKubeconfig } from '../../client/kubeconfig.js';
+import { loadKubeconfig, parseKubeconfig } from '../../client/kubeconfig.js';
 import { createJoinToken } from '../../cli/token.js';
 import { joinCluster, nodeKubeconfigPath } from '../../cli/token-join.js';
 import { runAgent } from '../../cli/agent-command.js';
@@ -178,4 +178,58 @@ describe('join', () => {
     const home = freshHome();
     await expect(joinCluster({ server: cluster.url, token: js, nodeName: `late-${RUN}`, kubeconfig: nodeKubeconfigPath(home, 'late') })).rejects.toThrow(/Unauthorized/);
   }, 60_000);
+});
+
+describe('skiff kubeconfig and user tokens', () => {
+  const status = async (kubeconfig: string, path: string) => {
+    const cfg = loadKubeconfig(kubeconfig);
+    const dispatcher = new Agent({ connect: { ca: cfg.ca } });
+    try {
+      const res = await request(cfg.server + path, { dispatcher, headers: { authorization: `Bearer ${cfg.token}` } });
+      await res.body.text();
+      return res.statusCode;
+    } finally {
+      await dispatcher.close();
+    }
+  };
+
+  it("prints the caller's own kubeconfig", async () => {
+    const r = await sk('kubeconfig');
+    expect(r.code).toBe(0);
+    const cfg = parseKubeconfig(r.out);
+    expect(cfg).toMatchObject({ server: cluster.url, ca: cluster.pki.caCert, token: cluster.token });
+  });
+
+  it('--user mints a token for a new user into a 0600 file; groups decide what it may do; revoke takes it back', async () => {
+    const dir = freshHome();
+    const alice = join(dir, 'alice.kubeconfig');
+    const made = await sk('kubeconfig', '--user', `alice-${RUN}`, '--ttl', '1h', '--output', alice);
+    expect(made).toMatchObject({ code: 0, out: '' });
+    expect(made.err).toContain(`written to ${alice}`);
+    expect(statSync(alice).mode & 0o777).toBe(0o600);
+    expect(readFileSync(alice, 'utf8')).toContain(`name: alice-${RUN}`);
+    expect(await status(alice, '/api')).toBe(200);
+    expect(await status(alice, '/api/v1/namespaces')).toBe(403);
+    const boss = join(dir, 'boss.kubeconfig');
+    expect((await sk('kubeconfig', '--user', `boss-${RUN}`, '--group', 'system:masters', '--output', boss)).code).toBe(0);
+    expect(await status(boss, '/api/v1/namespaces')).toBe(200);
+
+    const users = await sk('token', 'list', '--users');
+    expect(users.out).toMatch(/^USER\s+GROUPS\s+CREATED\s+EXPIRES$/m);
+    expect(users.out).toMatch(new RegExp(`^alice-${RUN}\\s+system:authenticated\\s+\\S+Z\\s+\\S+Z$`, 'm'));
+    expect(users.out).toMatch(new RegExp(`^boss-${RUN}\\s+system:masters,system:authenticated\\s+\\S+Z\\s+\\S+Z$`, 'm'));
+
+    expect((await sk('token', 'revoke', `alice-${RUN}`)).out).toBe(`revoked 1 token(s) of user "alice-${RUN}"\n`);
+    expect(await status(alice, '/api')).toBe(401);
+    const again = await sk('token', 'revoke', `alice-${RUN}`);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain(`no tokens for user "alice-${RUN}"`);
+  });
+
+  it('token create --ttl 0 never expires', async () => {
+    const js = (await sk('token', 'create', '--ttl', '0', '--description', 'forever')).out.trim();
+    const id = js.split('::')[1]!.split('.')[0]!;
+    expect((await sk('token', 'list')).out).toMatch(new RegExp(`^${id}\\s+<forever>\\s+<never>\\s+authentication\\s+forever$`, 'm'));
+    expect((await sk('token', 'delete', id)).code).toBe(0);
+  });
 });

@@ -20,7 +20,8 @@ import {
 } from '../../../apiserver/bootstrap.js';
 import { ensurePki } from '../../../apiserver/pki.js';
 import { isStatusError } from '../../../api/errors.js';
-import { parseTtl, tokenRows } from '../../../cli/token.js';
+import { parseTtl, tokenRows, userTokenRows } from '../../../cli/token.js';
+import { parseTokenRequest } from '../../../apiserver/bootstrap-routes.js';
 
 const dir = mkdtempSync(join(tmpdir(), `skiff-unit-auth-${process.env.SKIFF_TEST_RUN ?? 'manual'}-`));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -136,5 +137,49 @@ describe('authenticate', () => {
   it('tells nodes apart', () => {
     expect(nodeNameOf(nodeUser('a.b'))).toBe('a.b');
     expect(nodeNameOf({ name: 'system:node:x', groups: [] })).toBeUndefined();
+  });
+});
+
+describe('user token requests', () => {
+  it.each([
+    [{ user: 'alice' }, { user: { name: 'alice', groups: ['system:authenticated'] }, ttlSeconds: undefined }],
+    [{ user: 'bob', groups: ['system:masters'], ttlSeconds: 60 }, { user: { name: 'bob', groups: ['system:masters', 'system:authenticated'] }, ttlSeconds: 60 }],
+    [{ user: 'carol', ttlSeconds: 0 }, { user: { name: 'carol', groups: ['system:authenticated'] }, ttlSeconds: undefined }],
+  ])('accepts %j', (body, want) => {
+    expect(parseTokenRequest(body)).toEqual(want);
+  });
+
+  it.each([
+    [{}],
+    [{ user: '' }],
+    [{ user: 'a b' }],
+    [{ user: 'system:bootstrap:abcdef' }],
+    [{ user: 'a', groups: 'system:masters' }],
+    [{ user: 'a', groups: ['system:bootstrappers'] }],
+    [{ user: 'a', ttlSeconds: -1 }],
+    [{ user: 'a', ttlSeconds: 1.5 }],
+  ])('refuses %j with 400', (body) => {
+    let err: unknown;
+    try {
+      parseTokenRequest(body);
+    } catch (e) {
+      err = e;
+    }
+    expect(isStatusError(err, 'BadRequest')).toBe(true);
+  });
+
+  it('lists stored users like a table, marking expired ones', () => {
+    const rows = userTokenRows(
+      [
+        { user: 'system:node:b', groups: ['system:nodes'], created: '2026-01-01T00:00:00.000Z' },
+        { user: 'alice', groups: [], created: '2026-01-01T00:00:00.000Z', expires: '2026-01-01T01:00:00.000Z' },
+      ],
+      later(7200),
+    );
+    expect(rows).toEqual([
+      ['USER', 'GROUPS', 'CREATED', 'EXPIRES'],
+      ['alice', '<none>', '2026-01-01T00:00:00Z', '2026-01-01T01:00:00Z (expired)'],
+      ['system:node:b', 'system:nodes', '2026-01-01T00:00:00Z', '<never>'],
+    ]);
   });
 });
