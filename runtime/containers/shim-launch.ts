@@ -1,7 +1,8 @@
 // Starts containers' shims as detached processes and waits for each one's one-line report.
 // One spare shim is kept booted and waiting for its config on stdin, so a container start does
-// not wait for node to boot. The next spare is spawned only after the start it served has been
-// reported, so booting it (tens of ms of CPU) does not compete with runc on the critical path.
+// not wait for node to boot. The next spare is spawned shortly after the start it served has
+// been answered: spawning forks this (large) process, which blocks its event loop for tens of ms,
+// and booting node costs more CPU; neither should delay the start's reply (profiled: it did).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -28,9 +29,13 @@ interface Shim {
   ready: Promise<boolean>;
 }
 
+/** How long after a start the next spare shim is spawned: past the reply to that start. */
+const SPARE_DELAY_MS = 50;
+
 /** ShimLauncher starts shims, keeping one spare warm. */
 export class ShimLauncher {
   private spare?: Shim;
+  private spareTimer?: NodeJS.Timeout;
 
   constructor(private readonly command: string[] = shimCommand()) {}
 
@@ -48,7 +53,7 @@ export class ShimLauncher {
       shim.child.stdout?.destroy();
       shim.child.unref();
       await record;
-      this.spare ??= this.spawnShim();
+      this.spareLater();
     }
   }
 
@@ -60,8 +65,19 @@ export class ShimLauncher {
 
   /** close ends the spare shim, if any. */
   close(): void {
+    clearTimeout(this.spareTimer);
+    this.spareTimer = undefined;
     this.spare?.child.kill();
     this.spare = undefined;
+  }
+
+  private spareLater(): void {
+    if (this.spare || this.spareTimer) return;
+    this.spareTimer = setTimeout(() => {
+      this.spareTimer = undefined;
+      this.spare ??= this.spawnShim();
+    }, SPARE_DELAY_MS);
+    this.spareTimer.unref();
   }
 
   private takeSpare(): Shim {

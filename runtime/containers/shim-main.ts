@@ -1,9 +1,12 @@
 // Entry point of the container shim process (see shim.ts), spawned detached by the runtime:
 //   shim-main.js <stateDir>/shim.json   or   shim-main.js --wait   (prints "ready", then reads the
-//   config as one JSON line on stdin: a spare shim booted ahead of its container)
+//   config as one JSON line on stdin: a spare shim booted ahead of its container, which also
+//   forks runc's launcher ahead, see shim.ts)
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runShimMain, type ShimConfig } from './shim.js';
+import { prestartRunc, runShimMain, type PrestartedRunc, type ShimConfig } from './shim.js';
+
+let prestarted: PrestartedRunc | undefined;
 
 /** readConfig reads the config file named in argv, or waits for one JSON line on stdin. */
 function readConfig(): Promise<ShimConfig> {
@@ -20,12 +23,13 @@ function readConfig(): Promise<ShimConfig> {
       }
     });
     process.stdin.on('end', () => process.exit(0)); // the runtime went away before using this spare
+    prestarted = prestartRunc();
     process.stdout.write('ready\n');
   });
 }
 
 const cfg = await readConfig();
-runShimMain(cfg).then(
+runShimMain(cfg, prestarted).then(
   () => process.exit(0),
   (err: unknown) => {
     appendFileSync(join(cfg.stateDir, 'shim.log'), `shim: ${String(err)}\n`);

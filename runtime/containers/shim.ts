@@ -3,7 +3,12 @@
 // tells its starter "started <pid>" or "failed <message>" on fd 1, records started.json and
 // exit.json (reading the OOM kill counter before the kept container and its cgroup are deleted),
 // then deletes the container. SIGUSR1 reopens the log file.
-import { spawn } from 'node:child_process';
+// runc is started through a small `sh` forked ahead of time (prestartRunc): forking a node
+// process costs tens of ms of page-table copying, which a spare shim pays while it waits for its
+// container instead of on the start's critical path; the sh then execs runc, so runc is still
+// the shim's child, with the same pipes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,8 +29,28 @@ export interface ShimConfig {
   runc: string;
 }
 
+/**
+ * The pre-forked launcher: reads one argument per line from fd 3 until an empty line, closes fd 3
+ * and execs them. If fd 3 ends first (the shim went away), `exec` with no arguments returns and
+ * sh just exits.
+ */
+const LAUNCHER = 'set --; while IFS= read -r a <&3 && [ -n "$a" ]; do set -- "$@" "$a"; done; exec 3<&-; [ $# -gt 0 ] && exec "$@"';
+
+/** PrestartedRunc is a forked sh waiting for runc's arguments on its fd 3. */
+export interface PrestartedRunc {
+  child: ChildProcess;
+}
+
+/** prestartRunc forks the launcher that runRunc later turns into runc (stdin /dev/null, stdout and stderr piped). */
+export function prestartRunc(): PrestartedRunc {
+  const child = spawn('/bin/sh', ['-c', LAUNCHER], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  child.on('error', () => undefined);
+  (child.stdio[3] as Writable).on('error', () => undefined);
+  return { child };
+}
+
 /** runShim runs the container to its end; resolves when everything is recorded. */
-export async function runShim(cfg: ShimConfig): Promise<void> {
+export async function runShim(cfg: ShimConfig, prestarted?: PrestartedRunc): Promise<void> {
   const log = new LogFile(cfg.logPath, cfg.maxLogBytes);
   process.on('SIGUSR1', () => log.reopen());
   const pidFile = join(cfg.stateDir, 'pid');
@@ -42,7 +67,7 @@ export async function runShim(cfg: ShimConfig): Promise<void> {
   const watcher: FSWatcher = watch(cfg.stateDir, (_ev, name) => {
     if (name === 'pid') void markStarted();
   });
-  const code = await runRunc(cfg, pidFile, log);
+  const code = await runRunc(cfg, pidFile, log, prestarted);
   watcher.close();
   log.close();
   if (!(await markStarted())) {
@@ -56,10 +81,18 @@ export async function runShim(cfg: ShimConfig): Promise<void> {
   await run(cfg.runc, ['--root', cfg.runcRoot, 'delete', '--force', cfg.id]);
 }
 
-function runRunc(cfg: ShimConfig, pidFile: string, log: LogFile): Promise<number> {
+function runRunc(cfg: ShimConfig, pidFile: string, log: LogFile, prestarted?: PrestartedRunc): Promise<number> {
   const args = ['--root', cfg.runcRoot, '--log', join(cfg.stateDir, 'runc.log'), '--log-format', 'json',
     'run', '--keep', '--bundle', cfg.bundle, '--pid-file', pidFile, cfg.id];
-  const child = spawn(cfg.runc, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = [cfg.runc, ...args];
+  // The launcher takes one line per argument: one holding a newline (or empty) is run directly.
+  const usable = prestarted && prestarted.child.exitCode === null && prestarted.child.signalCode === null
+    && argv.every((a) => a !== '' && !a.includes('\n'));
+  if (prestarted && !usable) prestarted.child.kill('SIGKILL');
+  const child = usable ? prestarted.child : spawn(cfg.runc, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.on('error', () => undefined);
+  if (usable) (child.stdio[3] as Writable).end(`${argv.join('\n')}\n\n`);
+  if (!child.stdout || !child.stderr) throw new Error('runc launcher without pipes');
   const out = streamSplitter('stdout');
   const err = streamSplitter('stderr');
   child.stdout.setEncoding('utf8').on('data', (s: string) => log.write(out, s));
@@ -103,7 +136,7 @@ function report(line: string): void {
 }
 
 /** runShimMain is the entry of shim-main.js once it has its config. */
-export async function runShimMain(cfg: ShimConfig): Promise<void> {
+export async function runShimMain(cfg: ShimConfig, prestarted?: PrestartedRunc): Promise<void> {
   process.stdout.on('error', () => undefined);
-  await runShim(cfg);
+  await runShim(cfg, prestarted);
 }

@@ -1,5 +1,6 @@
 // More of the runc runtime (issue 6): host ports through portmap, log rotation and reopening,
-// exec timeouts, runAsNonRoot, the stop signal, and the demo web image's /env and /app routes.
+// exec timeouts, runAsNonRoot, the stop signal, the demo web image's /env and /app routes, and a
+// start that runc refuses (through the shim's pre-forked launcher, as every spare shim starts runc).
 // Names are unique to this run; afterAll removes what the tests made.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -138,6 +139,21 @@ describe.skipIf(skip)('runc runtime features (skipped unless root with runc inst
     expect(await waitForFile(rt.containers.dir(id), EXIT_FILE, 1000)).toBe(true);
     expect(await rt.containerStatus(id)).toMatchObject({ exitCode: 0, reason: 'Completed' });
     expect(readFileSync(logPath, 'utf8')).toContain('stdout F got USR1');
+    await rt.removePodSandbox(pod);
+  });
+
+  it('reports a command missing from the image as StartError with runc\'s message, and starts the next container', async () => {
+    const cfg = podConfig('bad');
+    const pod = await rt.runPodSandbox(cfg);
+    await rt.containers.warm(); // the start goes through a spare shim and its pre-forked launcher
+    const bad = await rt.createContainer(pod, ctr('bad', 'demo/tools:v1', ['/no/such/binary']), cfg);
+    await expect(rt.startContainer(bad)).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/no such file/i) });
+    expect(await rt.containerStatus(bad)).toMatchObject({ state: 'CONTAINER_EXITED', reason: 'StartError', exitCode: 128 });
+    const good = await rt.createContainer(pod, ctr('good', 'demo/tools:v1', ['sh', '-c', 'echo "arg with spaces" \'and "quotes"\'; exit 5']), cfg);
+    await rt.startContainer(good);
+    expect(await waitForFile(rt.containers.dir(good), EXIT_FILE, 20_000)).toBe(true);
+    expect(await rt.containerStatus(good)).toMatchObject({ state: 'CONTAINER_EXITED', reason: 'Error', exitCode: 5 });
+    expect(readFileSync((await rt.containerStatus(good)).logPath, 'utf8')).toContain('stdout F arg with spaces and "quotes"');
     await rt.removePodSandbox(pod);
   });
 });
