@@ -6,6 +6,16 @@
 import type { Command } from 'commander';
 import WebSocket from 'ws';
 import { resourcePath } from '../../client/paths.js';
+import {
+  CLOSE_CHANNEL as CLOSE,
+  ERROR_CHANNEL as STATUS,
+  RESIZE_CHANNEL as RESIZE,
+  STDERR_CHANNEL as STDERR,
+  STDIN_CHANNEL as STDIN,
+  STDOUT_CHANNEL as STDOUT,
+  STREAM_PROTOCOL_V4,
+  STREAM_PROTOCOL_V5,
+} from '../../client/streams.js';
 import { CliError } from './errors.js';
 import { resolveType } from './resources.js';
 import { openSession, warn, type Session } from './session.js';
@@ -18,12 +28,6 @@ interface ExecOptions {
   quiet?: boolean;
 }
 
-const STDIN = 0;
-const STDOUT = 1;
-const STDERR = 2;
-const STATUS = 3;
-const RESIZE = 4;
-const CLOSE = 255;
 
 /** ExecStatus is the meta/v1 Status the node sends on channel 3. */
 export interface ExecStatus {
@@ -83,7 +87,7 @@ async function runExec(s: Session, target: string, command: string[], opts: Exec
 function stream(s: Session, url: string, opts: ExecOptions): Promise<number> {
   const headers: Record<string, string> = {};
   if (s.config.token) headers.authorization = `Bearer ${s.config.token}`;
-  const ws = new WebSocket(url, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], {
+  const ws = new WebSocket(url, [STREAM_PROTOCOL_V5, STREAM_PROTOCOL_V4], {
     headers,
     ca: s.config.ca,
     rejectUnauthorized: !s.config.insecureSkipTLSVerify,
@@ -139,7 +143,7 @@ async function pumpStdin(s: Session, ws: WebSocket): Promise<void> {
     if (ws.readyState !== WebSocket.OPEN) return;
     ws.send(frame(STDIN, typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk)));
   }
-  if (ws.readyState === WebSocket.OPEN && ws.protocol === 'v5.channel.k8s.io') ws.send(Buffer.of(CLOSE, STDIN));
+  if (ws.readyState === WebSocket.OPEN && ws.protocol === STREAM_PROTOCOL_V5) ws.send(Buffer.of(CLOSE, STDIN));
 }
 
 function frame(channel: number, payload: string | Buffer): Buffer {

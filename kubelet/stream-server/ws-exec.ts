@@ -2,17 +2,18 @@
 // with a channel byte — 0 stdin, 1 stdout, 2 stderr, 3 error/status, 4 resize, 255 close (v5).
 import { PassThrough, Writable } from 'node:stream';
 import WebSocket from 'ws';
+import {
+  CLOSE_CHANNEL as CLOSE,
+  ERROR_CHANNEL as ERROR,
+  RESIZE_CHANNEL as RESIZE,
+  STDERR_CHANNEL as STDERR,
+  STDIN_CHANNEL as STDIN,
+  STDOUT_CHANNEL as STDOUT,
+} from '../../client/streams.js';
 import { runExec, type ExecIO } from './exec-session.js';
 import { parseResize } from './resize.js';
 import { encodeStatus, type Status } from './status.js';
 import type { ExecRequest, StreamBackend, TerminalSize } from './types.js';
-
-const STDIN = 0;
-const STDOUT = 1;
-const STDERR = 2;
-const ERROR = 3;
-const RESIZE = 4;
-const CLOSE = 255;
 
 /** serveWebSocketExec runs an exec session on an accepted WebSocket speaking protocol `version`. */
 export function serveWebSocketExec(
