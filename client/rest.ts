@@ -2,6 +2,7 @@
 // methods are keyed by the registry's ResourceInfo; request() reaches anything else
 // (binding, scale, eviction, log). Every non-2xx answer throws a StatusError.
 
+import { createSecureContext } from 'node:tls';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import type { KubeList, KubeObject, WatchEvent } from '../api/meta.js';
 import type { ResourceInfo } from '../api/registry.js';
@@ -68,17 +69,39 @@ export interface PatchOptions {
 
 type Obj = KubeObject;
 
+/**
+ * Keep-alive connections per API server for ordinary requests. Requests beyond it wait for a free
+ * connection instead of each opening (and TLS-handshaking) one of its own; watches and streams,
+ * which hold a connection for minutes, have a pool of their own so they can never starve it.
+ */
+export const MAX_REQUEST_CONNECTIONS = 64;
+/** Idle keep-alive connections close after this long (the API server keeps them for 72 s). */
+const KEEP_ALIVE_MS = 60_000;
+
+/** The dispatchers of one client: the TLS context (CA parsed once) is shared by both pools. */
+function dispatchers(opts: RestClientOptions): { requests: Agent; streams: Agent } {
+  const https = opts.server.startsWith('https:');
+  const secureContext = https && opts.ca ? createSecureContext({ ca: opts.ca }) : undefined;
+  const connect = { ...(secureContext ? { secureContext } : {}), rejectUnauthorized: !opts.insecureSkipTLSVerify };
+  const common = { connect, keepAliveTimeout: KEEP_ALIVE_MS, keepAliveMaxTimeout: KEEP_ALIVE_MS };
+  return { requests: new Agent({ ...common, connections: MAX_REQUEST_CONNECTIONS }), streams: new Agent(common) };
+}
+
 /** RestClient is the typed HTTP client every Skiff component uses to reach the API server. */
 export class RestClient {
   readonly server: string;
   readonly namespace: string;
-  private readonly dispatcher: Dispatcher;
+  private readonly dispatcher: Agent;
+  /** Long-lived requests (watch, followed logs), uncapped and apart from the request pool. */
+  private readonly streamDispatcher: Agent;
   private readonly baseHeaders: Record<string, string>;
 
   constructor(opts: RestClientOptions) {
     this.server = opts.server.replace(/\/+$/, '');
     this.namespace = opts.namespace ?? 'default';
-    this.dispatcher = new Agent({ connect: { ca: opts.ca, rejectUnauthorized: !opts.insecureSkipTLSVerify } });
+    const d = dispatchers(opts);
+    this.dispatcher = d.requests;
+    this.streamDispatcher = d.streams;
     this.baseHeaders = { accept: 'application/json', 'user-agent': opts.userAgent ?? 'skiff/v0.1.0' };
     if (opts.token) this.baseHeaders.authorization = `Bearer ${opts.token}`;
   }
@@ -173,8 +196,8 @@ export class RestClient {
   }
 
   /** close releases pooled connections. */
-  close(): Promise<void> {
-    return this.dispatcher.close();
+  async close(): Promise<void> {
+    await Promise.all([this.dispatcher.close(), this.streamDispatcher.close()]);
   }
 
   private async open(
@@ -184,7 +207,7 @@ export class RestClient {
     headers: Record<string, string>,
     signal?: AbortSignal,
   ): Promise<AsyncIterable<Uint8Array>> {
-    return (await this.send(method, path, body, headers, signal)).body;
+    return (await this.send(method, path, body, headers, signal, this.streamDispatcher)).body;
   }
 
   private async send(
@@ -193,12 +216,13 @@ export class RestClient {
     body: unknown,
     headers: Record<string, string>,
     signal?: AbortSignal,
+    dispatcher: Dispatcher = this.dispatcher,
   ): Promise<Dispatcher.ResponseData> {
     const res = await undiciRequest(this.server + path, {
       method: method as Dispatcher.HttpMethod,
       headers: { ...this.baseHeaders, ...contentHeaders(body), ...headers },
       body: encodeBody(body),
-      dispatcher: this.dispatcher,
+      dispatcher,
       signal,
     });
     if (res.statusCode >= 200 && res.statusCode < 300) return res;
