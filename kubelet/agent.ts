@@ -12,6 +12,7 @@ import { InformerFactory } from '../client/informer-factory.js';
 import type { Informer } from '../client/informer.js';
 import { WorkQueue } from '../client/workqueue.js';
 import { admitPod } from './admission.js';
+import { AgentInformers, serviceEnvServices } from './agent-informers.js';
 import { Backoff, DEFAULT_CRASH_BACKOFF } from './backoff.js';
 import type { AgentConfig } from './config.js';
 import { podDnsSettings, readHostDns, startClusterDns, type ClusterDns, type ClusterDnsOptions, type DnsConfig } from './dns/index.js';
@@ -25,6 +26,7 @@ import { startNodeNetwork, type NodeNetwork } from './proxy/index.js';
 import { allocatableOf, capacityOf } from './node-status.js';
 import { ProbeManager } from './probe-manager.js';
 import { runtimeProber } from './prober.js';
+import { ReferencedObjects } from './referenced-objects.js';
 import { readRuntimePodStatus, emptyRuntimePodStatus } from './runtime-state.js';
 import { StatusWriter } from './status-writer.js';
 import { killPod, removePodFromRuntime, reportStatus, syncPod, type PodSyncState, type SyncDeps } from './sync-pod.js';
@@ -41,9 +43,13 @@ export interface Agent {
   readonly stats: { syncs: number; statusWrites: () => number; leaseRenewals: () => number };
 }
 
-/** startAgent registers the node and starts every loop; resolves once the pod informer synced. */
-export async function startAgent(config: AgentConfig): Promise<Agent> {
-  const agent = new NodeAgent(config);
+/**
+ * startAgent registers the node and starts every loop; resolves once the pod informer synced.
+ * shared: Service and Node informers owned by the caller (hollow nodes share one set); default:
+ * the agent runs its own.
+ */
+export async function startAgent(config: AgentConfig, shared?: AgentInformers): Promise<Agent> {
+  const agent = new NodeAgent(config, shared);
   await agent.start();
   return agent;
 }
@@ -54,6 +60,9 @@ class NodeAgent implements Agent {
   private readonly queue: WorkQueue<string>;
   private readonly factory: InformerFactory;
   private readonly pods: Informer<PodObject>;
+  private readonly informers: AgentInformers;
+  private readonly objects: ReferencedObjects;
+  private stopNodeWatch = (): void => undefined;
   private readonly deps: SyncDeps;
   private readonly node: NodeReporter;
   private readonly lease: NodeLease;
@@ -69,7 +78,10 @@ class NodeAgent implements Agent {
   private plegSeen = new Map<string, string>();
   readonly stats;
 
-  constructor(private readonly cfg: AgentConfig) {
+  constructor(
+    private readonly cfg: AgentConfig,
+    private readonly shared?: AgentInformers,
+  ) {
     this.clock = cfg.clock ?? realClock;
     const host = readHostInfo(cfg.hostIP);
     const capacity = capacityOf(host, cfg.capacity);
@@ -77,6 +89,8 @@ class NodeAgent implements Agent {
     this.queue = new WorkQueue<string>({ clock: this.clock });
     this.factory = InformerFactory.forClient(cfg.client, { fieldSelector: `spec.nodeName=${cfg.nodeName}` }, { clock: this.clock });
     this.pods = this.factory.informerFor<PodObject>(PODS);
+    this.informers = shared ?? AgentInformers.forNode(cfg.client, this.clock, cfg.nodeName);
+    this.objects = new ReferencedObjects({ client: cfg.client, clock: this.clock, onChange: (uids) => this.enqueueUids(uids), onError: (e, w) => this.report(e, w) });
     const events = new EventRecorder(cfg.client, this.clock, cfg.nodeName);
     const probes = new ProbeManager({
       clock: this.clock,
@@ -101,6 +115,8 @@ class NodeAgent implements Agent {
       rootDir: cfg.rootDir ?? '/var/lib/skiff/kubelet',
       logDir: cfg.logDir ?? '/var/log/pods',
       allocatable,
+      objects: this.objects,
+      services: (ns) => serviceEnvServices(this.informers.serviceLister, ns),
       dns: podDnsSettings(cfg.clusterDns, this.hostDns),
     };
     this.node = new NodeReporter({
@@ -113,6 +129,7 @@ class NodeAgent implements Agent {
       podCidr: cfg.podCidr,
       reportFrequencyMs: cfg.statusReportFrequencyMs ?? 60_000,
       facts: () => this.nodeFacts(),
+      observed: () => this.informers.node(cfg.nodeName).get(),
     });
     this.lease = new NodeLease(cfg.client, this.clock, cfg.nodeName, cfg.leaseDurationSeconds ?? 40, () => this.node.uid);
     this.stats = { syncs: 0, statusWrites: () => this.deps.statusWriter.writes, leaseRenewals: () => this.lease.renewals };
@@ -129,8 +146,10 @@ class NodeAgent implements Agent {
       onUpdate: (_o, p) => this.enqueue(p),
       onDelete: (p) => this.enqueue(p),
     });
+    this.stopNodeWatch = this.informers.node(this.cfg.nodeName).onChange((n) => void this.node.nodeChanged(n).catch((err) => this.report(err, 'update node status')));
     this.factory.start();
-    await this.factory.waitForSync();
+    if (!this.shared) this.informers.start();
+    await Promise.all([this.factory.waitForSync(), this.informers.waitForSync()]);
     // Service proxy and pod routes (kubelet/proxy, kubelet/routes): own informers and queue, opt-in.
     if (this.cfg.network) this.network = startNodeNetwork({ ...this.cfg.network, client: this.cfg.client, nodeName: this.cfg.nodeName, clock: this.clock, onError: (e, w) => this.report(e, w) });
     const workers = this.cfg.podWorkers ?? 16;
@@ -145,6 +164,9 @@ class NodeAgent implements Agent {
     this.queue.shutDown();
     this.deps.probes.stop();
     await this.factory.stop();
+    await this.objects.stop();
+    this.stopNodeWatch();
+    if (!this.shared) await this.informers.stop();
     await Promise.all(this.loops);
     await this.logServer?.close();
     await this.dns?.stop();
@@ -169,6 +191,13 @@ class NodeAgent implements Agent {
       this.keyByUid.set(p.metadata.uid, key);
     }
     this.queue.add(key);
+  }
+
+  private enqueueUids(uids: string[]): void {
+    for (const uid of uids) {
+      const key = this.keyByUid.get(uid);
+      if (key) this.queue.add(key);
+    }
   }
 
   private async renewLease(): Promise<void> {
@@ -226,6 +255,7 @@ class NodeAgent implements Agent {
     if (pod.metadata.deletionTimestamp) return this.terminate(pod, st);
     if (['Failed', 'Succeeded'].includes(pod.status?.phase ?? '') && !(await this.hasRunning(uid))) return;
     if (!(await this.admit(pod))) return;
+    this.objects.setPod(pod);
     const r = await syncPod(this.deps, pod, st);
     if (r.requeueAfterMs !== undefined && r.requeueAfterMs > 0) this.queue.addAfter(key, r.requeueAfterMs);
   }
@@ -278,6 +308,7 @@ class NodeAgent implements Agent {
 
   private forgetPod(uid: string): void {
     this.deps.probes.removePod(uid);
+    this.objects.removePod(uid);
     this.states.delete(uid);
     this.admitted.delete(uid);
     this.deps.statusWriter.forget(uid);

@@ -4,10 +4,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock } from '../client/clock.js';
+import { realClock, type Clock } from '../client/clock.js';
 import type { RestClient } from '../client/rest.js';
 import { FakeRuntime } from '../runtime/fake/fake-runtime.js';
 import { startAgent, type Agent } from './agent.js';
+import { AgentInformers } from './agent-informers.js';
 import type { AgentConfig } from './config.js';
 
 /** HollowOptions configure a set of hollow nodes. */
@@ -35,6 +36,10 @@ export async function startHollowNodes(o: HollowOptions): Promise<HollowNodes> {
   const root = mkdtempSync(join(tmpdir(), 'skiff-hollow-'));
   const agents: Agent[] = new Array(o.count);
   const runtimes: FakeRuntime[] = [];
+  // One Service and one Node informer for all of them (each agent still watches its own pods).
+  const shared = AgentInformers.shared(o.client, o.clock ?? realClock);
+  shared.start();
+  await shared.waitForSync();
   // A pool rather than batches: one slow registration does not hold the next 49 back.
   let next = 0;
   const startOne = async (n: number): Promise<void> => {
@@ -52,7 +57,7 @@ export async function startHollowNodes(o: HollowOptions): Promise<HollowNodes> {
       runtime,
       clock: o.clock,
       clusterDns: undefined, // one real DNS server per host at most; hollow nodes never run it
-    });
+    }, shared);
   };
   const worker = async (): Promise<void> => {
     while (next < o.count) await startOne(next++);
@@ -63,6 +68,7 @@ export async function startHollowNodes(o: HollowOptions): Promise<HollowNodes> {
     runtimes,
     stop: async () => {
       await Promise.all(agents.map((a) => a?.stop()));
+      await shared.stop();
       rmSync(root, { recursive: true, force: true });
     },
   };

@@ -24,7 +24,7 @@ export interface NodeReporterOptions {
   podCidr?: string;
   facts(): Promise<Omit<NodeFacts, 'host'>>;
   reportFrequencyMs: number;
-  /** The Node as an informer has it, when the caller runs one; newer copies win over our last write's answer. */
+  /** The Node as the agent's informer has it; newer copies win over our last write's answer. */
   observed?: () => Node | undefined;
 }
 
@@ -37,6 +37,8 @@ export interface NodeReporterOptions {
 export class NodeReporter {
   private server?: Node;
   private lastPost?: number;
+  /** Updates run one after another: the status tick and a change seen by the informer never race. */
+  private chain: Promise<unknown> = Promise.resolve();
   uid = '';
 
   constructor(private readonly o: NodeReporterOptions) {}
@@ -74,7 +76,25 @@ export class NodeReporter {
   }
 
   /** update computes the status and writes it if shouldPostNodeStatus says so; true when written. */
-  async update(): Promise<boolean> {
+  update(): Promise<boolean> {
+    const next = this.chain.then(() => this.updateOnce());
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * nodeChanged takes the informer's news of the Node. A version newer than the answer to our own
+   * last write was written by someone else (a label, a taint, the node lifecycle controller
+   * marking Ready Unknown), so the status is checked now instead of at the next tick; our own
+   * writes coming back through the watch are ignored. Resolves true when a status was written.
+   */
+  async nodeChanged(node: Node): Promise<boolean> {
+    if (!this.server || node.metadata.uid !== this.server.metadata.uid) return false;
+    if (Number(node.metadata.resourceVersion) <= Number(this.server.metadata.resourceVersion)) return false;
+    return this.update();
+  }
+
+  private async updateOnce(): Promise<boolean> {
     const now = this.o.clock.now();
     const server = this.serverCopy();
     const next = buildNodeStatus(await this.facts(), server?.status, now);

@@ -2,8 +2,6 @@
 // runtime, asks computePodActions for a plan, carries it out (sandbox, kills, image pulls,
 // container creation with env and mounts), then writes the status generateAPIPodStatus-style.
 
-import { StatusError } from '../api/errors.js';
-import { mustResource } from '../api/registry.js';
 import type { ConfigMap, Secret, Service } from '../api/types/core.js';
 import type { ResourceList } from '../api/types/common.js';
 import type { Container, Pod, PodStatus } from '../api/types/pod.js';
@@ -19,13 +17,10 @@ import { runHandler } from './lifecycle.js';
 import { computePodActions, containerKey, type ContainerToStart, type PodActions } from './pod-actions.js';
 import { generatePodStatus, waitingKey, type WaitingReason } from './pod-status.js';
 import type { ProbeManager } from './probe-manager.js';
+import type { ReferencedObjects } from './referenced-objects.js';
 import { readRuntimePodStatus, type RuntimePodStatus } from './runtime-state.js';
 import type { StatusWriter } from './status-writer.js';
 import { containerMounts, referencedVolumeObjects, setUpVolumes, VolumeError } from './volumes.js';
-
-const CONFIGMAPS = mustResource('configmaps');
-const SECRETS = mustResource('secrets');
-const SERVICES = mustResource('services');
 
 /** SyncDeps are the agent's parts a pod sync uses. */
 export interface SyncDeps {
@@ -42,6 +37,10 @@ export interface SyncDeps {
   rootDir: string;
   logDir: string;
   allocatable: ResourceList;
+  /** The ConfigMaps and Secrets the node's pods use, each watched (the agent registers every pod before its sync). */
+  objects: ReferencedObjects;
+  /** The Services whose variables a pod in this namespace gets, from the Service informer. */
+  services(namespace: string): Service[];
   /** What pods' resolv.conf is made from (kubelet/dns); absent → the runtime copies the host's. */
   dns?: PodDnsSettings;
 }
@@ -110,8 +109,9 @@ async function applyActions(deps: SyncDeps, pod: Pod, rs: RuntimePodStatus, a: P
     requeue = Math.min(requeue ?? Infinity, b.remainingMs);
   }
   if (!sandboxId) return requeue;
-  // Volumes are rewritten on every sync of a running pod too, so that a changed ConfigMap or
-  // Secret reaches the containers' files in place (upstream's periodic remount).
+  // Volumes are rewritten (only files whose content differs) on every sync of a running pod: a
+  // changed ConfigMap or Secret enqueues the pods using it (its watch), so its files change in
+  // place at once; the resync remains the path for objects read with GET (upstream's remount).
   if (a.start.length === 0 && !pod.spec.volumes?.length) return requeue;
   const sandbox = { ip: rs.sandboxes.find((s) => s.id === sandboxId)?.ip || (await sandboxIp(deps, sandboxId)).ip };
   const volumes = await prepareVolumes(deps, pod, sandbox.ip);
@@ -128,30 +128,21 @@ async function sandboxIp(deps: SyncDeps, id: string): Promise<{ ip: string }> {
   return { ip: (await deps.runtime.podSandboxStatus(id)).network.ip };
 }
 
-/** fetchObjects reads the named ConfigMaps and Secrets (missing ones are simply absent). */
+/** fetchObjects reads the named ConfigMaps and Secrets from their watches (missing ones are simply absent). */
 async function fetchObjects(deps: SyncDeps, ns: string, names: { configMaps: string[]; secrets: string[] }): Promise<{ cms: Map<string, ConfigMap>; secrets: Map<string, Secret> }> {
   const cms = new Map<string, ConfigMap>();
   const secrets = new Map<string, Secret>();
   await Promise.all([
     ...[...new Set(names.configMaps)].map(async (n) => {
-      const o = await getOrUndefined<ConfigMap>(deps, CONFIGMAPS, ns, n);
+      const o = await deps.objects.configMap(ns, n);
       if (o) cms.set(n, o);
     }),
     ...[...new Set(names.secrets)].map(async (n) => {
-      const o = await getOrUndefined<Secret>(deps, SECRETS, ns, n);
+      const o = await deps.objects.secret(ns, n);
       if (o) secrets.set(n, o);
     }),
   ]);
   return { cms, secrets };
-}
-
-async function getOrUndefined<T>(deps: SyncDeps, res: typeof CONFIGMAPS, ns: string, name: string): Promise<T | undefined> {
-  try {
-    return (await deps.client.get(res, ns, name)) as unknown as T;
-  } catch (err) {
-    if (err instanceof StatusError && err.code === 404) return undefined;
-    throw err;
-  }
 }
 
 /** prepareVolumes sets up volumes; a missing source is a FailedMount event and a retry. */
@@ -230,15 +221,8 @@ async function postStart(deps: SyncDeps, pod: Pod, c: Container, id: string, pod
 async function environment(deps: SyncDeps, pod: Pod, c: Container, podIP: string): Promise<{ key: string; value: string }[]> {
   const ns = pod.metadata.namespace ?? 'default';
   const { cms, secrets } = await fetchObjects(deps, ns, referencedNames(c));
-  const services = pod.spec.enableServiceLinks === false ? [] : await listServices(deps, ns);
+  const services = pod.spec.enableServiceLinks === false ? [] : deps.services(ns);
   return makeEnvironment(pod, c, { configMap: (n) => cms.get(n), secret: (n) => secrets.get(n), services, podIP, hostIP: deps.hostIP, allocatable: deps.allocatable });
-}
-
-async function listServices(deps: SyncDeps, ns: string): Promise<Service[]> {
-  const own = (await deps.client.list(SERVICES, ns)).items as unknown as Service[];
-  if (ns === 'default') return own;
-  const master = await getOrUndefined<Service>(deps, SERVICES, 'default', 'kubernetes');
-  return master ? [master, ...own] : own;
 }
 
 /** ensureImage honours imagePullPolicy with back-off; true when the image is present. */
