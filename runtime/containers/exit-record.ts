@@ -1,6 +1,7 @@
 // What a container's shim leaves on disk: started.json when the process runs, exit.json when it
 // has ended. Both are written atomically (temp file + rename) so a reader never sees half a file.
 import { randomBytes } from 'node:crypto';
+import { renameSync, writeFileSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -33,6 +34,13 @@ export async function writeRecord(dir: string, name: string, value: object): Pro
   const tmp = join(dir, `.${name}.${randomBytes(4).toString('hex')}`);
   await writeFile(tmp, JSON.stringify(value));
   await rename(tmp, join(dir, name));
+}
+
+/** writeRecordSync is writeRecord for the shim's start report: two syscalls, no thread-pool round trips. */
+export function writeRecordSync(dir: string, name: string, value: object): void {
+  const tmp = join(dir, `.${name}.${randomBytes(4).toString('hex')}`);
+  writeFileSync(tmp, JSON.stringify(value));
+  renameSync(tmp, join(dir, name));
 }
 
 /** readRecord reads dir/name, or undefined when it is not there (yet). */

@@ -9,12 +9,12 @@
 // the shim's child, with the same pipes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { watch, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../exec/run.js';
 import { oomKills } from './cgroup-paths.js';
-import { EXIT_FILE, exitReason, nowNs, STARTED_FILE, writeRecord, type ExitRecord } from './exit-record.js';
+import { EXIT_FILE, exitReason, nowNs, STARTED_FILE, writeRecord, writeRecordSync, type ExitRecord } from './exit-record.js';
 import { LogFile, streamSplitter } from './logfile.js';
 
 /** ShimConfig is what the runtime hands the shim (and records in <stateDir>/shim.json). */
@@ -55,22 +55,23 @@ export async function runShim(cfg: ShimConfig, prestarted?: PrestartedRunc): Pro
   process.on('SIGUSR1', () => log.reopen());
   const pidFile = join(cfg.stateDir, 'pid');
   let started = false;
-  const markStarted = async () => {
+  // Synchronous: this is on the start's critical path, and the shim has nothing else to do meanwhile.
+  const markStarted = () => {
     if (started) return true;
-    const pid = Number(await readFile(pidFile, 'utf8').catch(() => ''));
+    const pid = Number(readFileSafe(pidFile));
     if (!pid) return false;
     started = true;
-    await writeRecord(cfg.stateDir, STARTED_FILE, { pid, startedAt: nowNs(), shimPid: process.pid });
+    writeRecordSync(cfg.stateDir, STARTED_FILE, { pid, startedAt: nowNs(), shimPid: process.pid });
     report(`started ${pid}`);
     return true;
   };
   const watcher: FSWatcher = watch(cfg.stateDir, (_ev, name) => {
-    if (name === 'pid') void markStarted();
+    if (name === 'pid') markStarted();
   });
   const code = await runRunc(cfg, pidFile, log, prestarted);
   watcher.close();
   log.close();
-  if (!(await markStarted())) {
+  if (!markStarted()) {
     const message = await runcError(cfg.stateDir);
     await writeRecord(cfg.stateDir, EXIT_FILE, record(128, 'StartError', message));
     report(`failed ${message}`);
@@ -109,6 +110,14 @@ function runRunc(cfg: ShimConfig, pidFile: string, log: LogFile, prestarted?: Pr
 
 function record(exitCode: number, reason: ExitRecord['reason'], message: string): ExitRecord {
   return { exitCode, finishedAt: nowNs(), reason, message };
+}
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** runcError is the last error runc logged (its JSON log), for a start failure's message. */
