@@ -13,7 +13,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { isStatusError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/meta.js';
 import { mustResource, type ResourceInfo } from '../../api/registry.js';
 import { Informer } from '../../client/informer.js';
@@ -27,6 +26,8 @@ import { startStubAgent } from '../integration/node-agent-stub.js';
 import { runBounded, withTimeout } from './lib/pool.js';
 import { profiled } from './lib/profile.js';
 import { figure, meta, writeResults, type Figure } from './lib/results.js';
+import { createRetrying } from './lib/retry.js';
+import { log, runMain } from './lib/run.js';
 
 const N = Number(process.env.BENCH_REPLICAS ?? 1000);
 const PHASE_TIMEOUT_MS = Number(process.env.BENCH_PHASE_TIMEOUT_MS ?? 600_000);
@@ -34,9 +35,6 @@ const pods = mustResource('pods');
 const deployments = mustResource('deployments');
 const namespaces = mustResource('namespaces');
 type Obj = KubeObject & Record<string, any>;
-
-const t0 = performance.now();
-const log = (m: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${m}`);
 
 /** CountingClient measures the pod creates in flight: the peak and the time integral (for the mean). */
 class CountingClient extends RestClient {
@@ -222,7 +220,7 @@ async function plainCreate(env: Env, name: string, run: (create: (i: number) => 
   current = watch;
   let next = 0;
   const start = performance.now();
-  await run(async () => createRetrying(env.client, ns, next++));
+  await run(async () => plainCreateOnce(env.client, ns, next++));
   const seen = await withTimeout(watch.allSeen(), PHASE_TIMEOUT_MS, `${N} plain pods`);
   current = undefined;
   await watch.informer.stop();
@@ -231,17 +229,8 @@ async function plainCreate(env: Env, name: string, run: (create: (i: number) => 
 
 /** Retried errors of the plain client (connect timeouts on a loaded machine); the controller retries too. */
 let plainRetries = 0;
-async function createRetrying(client: RestClient, ns: string, i: number): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return void (await client.create(pods, ns, plainPod(ns, i)));
-    } catch (err) {
-      if (isStatusError(err, 'AlreadyExists')) return; // an earlier attempt got through after all
-      if (attempt >= 5) throw err;
-      plainRetries++;
-    }
-  }
-}
+const plainCreateOnce = (client: RestClient, ns: string, i: number) =>
+  createRetrying(() => client.create(pods, ns, plainPod(ns, i)), { attempts: 6, onRetry: () => plainRetries++ });
 
 const atConcurrency = (c: number) => (create: (i: number) => Promise<void>) =>
   runBounded({ total: N, concurrency: c, deadlineMs: PHASE_TIMEOUT_MS, maxErrors: 1 }, create).then((r) => {
@@ -324,10 +313,4 @@ async function main(): Promise<void> {
   log(`wrote ${out.json} and ${out.md}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);
