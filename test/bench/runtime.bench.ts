@@ -6,6 +6,8 @@
 // Each round times bare runc, then ours (then ctr) back to back, each after the runtime has a
 // spare shim booted (as it has between starts), so nothing of ours runs in the background of a
 // measurement. The shim is compiled to JavaScript first (as dist/ runs it): no tsx start-up.
+// CreateContainer and StartContainer are also reported apart. With BENCH_CPU_PROFILE_DIR set, the
+// container rounds write a CPU profile of this process (runtime service and client).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { compileShim } from '../../runtime/containers/shim-compile.js';
 import { connectRuntime } from '../../runtime/service/client.js';
 import { RuncRuntime } from '../../runtime/service/runc-runtime.js';
 import { startRuntimeService } from '../../runtime/service/server.js';
+import { profiled } from './lib/profile.js';
 import { figure, meta, writeResults, type Figure } from './lib/results.js';
 import { percentile } from './lib/stats.js';
 
@@ -122,25 +125,34 @@ async function main(): Promise<void> {
     const bare: number[] = [];
     const ratios: number[] = [];
     const ctr: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      const probe = await rt.createContainer(sandbox, sleeper(`bare-${i}`), cfg);
-      await rt.containers.warm();
-      bare.push(bareRun(rt, probe, `bare-${suffix}-${i}`));
-      await rt.removeContainer(probe);
-      await rt.containers.warm();
-      const t = performance.now();
-      const id = await client.createContainer(sandbox, sleeper(`c-${i}`), cfg);
-      await client.startContainer(id);
-      ours.push(performance.now() - t);
-      ratios.push(ours.at(-1)! / bare.at(-1)!);
-      await rt.removeContainer(id);
-      if (containerd) ctr.push(containerd.run(`c${i}`));
-    }
+    const creates: number[] = [];
+    const starts: number[] = [];
+    await profiled('runtime-containers', async () => {
+      for (let i = 0; i < ROUNDS; i++) {
+        const probe = await rt.createContainer(sandbox, sleeper(`bare-${i}`), cfg);
+        await rt.containers.warm();
+        bare.push(bareRun(rt, probe, `bare-${suffix}-${i}`));
+        await rt.removeContainer(probe);
+        await rt.containers.warm();
+        const t = performance.now();
+        const id = await client.createContainer(sandbox, sleeper(`c-${i}`), cfg);
+        const created = performance.now();
+        await client.startContainer(id);
+        ours.push(performance.now() - t);
+        creates.push(created - t);
+        starts.push(performance.now() - created);
+        ratios.push(ours.at(-1)! / bare.at(-1)!);
+        await rt.removeContainer(id);
+        if (containerd) ctr.push(containerd.run(`c${i}`));
+      }
+    });
     load.push(loadavg()[0]!);
     const bareP50 = percentile(bare, 50);
     figures['container create->running p50'] = figure(percentile(ours, 50), 'ms', bareP50, 'runc run --detach p50');
     figures['container create->running p99'] = figure(percentile(ours, 99), 'ms', percentile(bare, 99), 'runc run --detach p99');
     figures['container create->running / runc run, median of per-round ratios'] = figure(percentile(ratios, 50), 'x');
+    figures['CreateContainer p50 (gRPC)'] = figure(percentile(creates, 50), 'ms');
+    figures['StartContainer p50 (gRPC)'] = figure(percentile(starts, 50), 'ms');
     if (containerd) {
       figures['containerd ctr run -d p50'] = figure(percentile(ctr, 50), 'ms', bareP50, 'runc run --detach p50');
       figures['container create->running p50 vs containerd'] = figure(percentile(ours, 50), 'ms', percentile(ctr, 50), 'ctr run -d p50');
