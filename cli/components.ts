@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { registerTokenCommands } from './token.js';
+import { runState } from './io.js';
 
 // The components pull in fastify, gRPC, etcd3 and the schemas: seconds of start-up a `skiff get`
 // should not pay, so each command loads what it runs when it runs.
@@ -79,8 +80,13 @@ export function registerComponentCommands(program: Command): void {
       writeFileSync(join(o.home, 'runtime.pid'), `${process.pid}\n`);
       writeFileSync(join(o.home, 'runtime.bridge'), `${o.bridge}\n`); // for `skiff down --purge`
       writeFileSync(join(o.home, 'runtime.cgroup-root'), `${o.cgroupRoot}\n`); // for `skiff down`
-      console.log(`${new Date().toISOString()} skiff runtime: serving on ${o.socket ?? runtimeSocket(o.home)}`);
-      const stop = () => void rt.stop().then(() => process.exit(0));
+      const { componentLogger } = await import('./log.js');
+      const logger = componentLogger('runtime');
+      logger.info({ socket: o.socket ?? runtimeSocket(o.home), root: o.root ?? join(o.home, 'runtime'), podCidr: o.podCidr }, 'serving the runtime service');
+      const stop = () => {
+        logger.info('stopping');
+        void rt.stop().then(() => process.exit(0));
+      };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
@@ -152,13 +158,63 @@ export function registerComponentCommands(program: Command): void {
     });
   images
     .command('ls')
-    .description('list the images on this node')
+    .alias('list')
+    .description('list the images on this node (IMAGE, TAG, IMAGE ID, SIZE, as crictl images)')
     .option('--home <dir>', 'state directory ($SKIFF_HOME)', skiffHome())
-    .action(async (o) => {
-      const { ImageStore } = await imageStore();
-      const list = await new ImageStore(join(o.home, 'runtime', 'images')).list();
-      console.log('IMAGE ID');
-      for (const img of list) console.log(`${img.names.join(',')} ${img.id}`);
+    .option('-q, --quiet', 'only image ids')
+    .action(async (o, cmd: Command) => {
+      const say = (line: string) => runState(cmd).io.stdout.write(`${line}\n`);
+      const [{ connectRuntime }, { runtimeSocket }, { imageRows, table }] = await Promise.all([runtimeClient(), runtimeProcess(), import('./images.js')]);
+      const rt = connectRuntime(runtimeSocket(o.home));
+      try {
+        // The running runtime's view; without one, the store on disk (read only).
+        let list = await rt.listImages().catch(() => undefined);
+        if (!list) {
+          const { ImageStore } = await imageStore();
+          const store = new ImageStore(join(o.home, 'runtime', 'images'));
+          list = await Promise.all((await store.list()).map((img) => store.toApiImage(img)));
+        }
+        if (o.quiet) for (const img of list) say(img.id);
+        else for (const line of table(imageRows(list))) say(line);
+      } finally {
+        rt.close();
+      }
+    });
+  images
+    .command('rm <images...>')
+    .alias('remove')
+    .description("remove images from this node through the running runtime (refused while a container uses one)")
+    .option('--home <dir>', 'state directory ($SKIFF_HOME)', skiffHome())
+    .action(async (names: string[], o, cmd: Command) => {
+      const state = runState(cmd);
+      const [{ connectRuntime }, { runtimeSocket }] = await Promise.all([runtimeClient(), runtimeProcess()]);
+      const socket = runtimeSocket(o.home);
+      const rt = connectRuntime(socket);
+      try {
+        await rt.version().catch(() => {
+          throw new Error(`no runtime answers on ${socket}; start one (skiff up, skiff runtime) to remove images`);
+        });
+        let failed = 0;
+        for (const name of names) {
+          // RemoveImage is idempotent (CRI): ask first, so a typo is reported, as crictl rmi does.
+          const img = await rt.imageStatus(name);
+          if (!img) {
+            state.io.stderr.write(`error: no such image "${name}"\n`);
+            failed++;
+            continue;
+          }
+          try {
+            await rt.removeImage(name);
+            state.io.stdout.write(`Deleted: ${name}\n`);
+          } catch (err) {
+            state.io.stderr.write(`error: removing image "${name}": ${(err as Error).message}\n`);
+            failed++;
+          }
+        }
+        if (failed) state.exitCode = 1;
+      } finally {
+        rt.close();
+      }
     });
 
   program
@@ -203,7 +259,8 @@ export function registerComponentCommands(program: Command): void {
         const [{ RestClient }, { startControlPlane }] = await Promise.all([import('../client/rest.js'), serverCommand()]);
         const client = RestClient.fromKubeconfig(o.kubeconfig, `skiff-${name}`);
         const running = await startControlPlane(() => client, [name]);
-        console.log(`${new Date().toISOString()} skiff ${name}: running against ${client.server}`);
+        const { componentLogger } = await import('./log.js');
+        componentLogger(name).info({ server: client.server }, 'running');
         const stop = () => void running.stop().then(() => process.exit(0));
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);

@@ -16,7 +16,7 @@ import { AgentInformers, serviceEnvServices } from './agent-informers.js';
 import { Backoff, DEFAULT_CRASH_BACKOFF } from './backoff.js';
 import type { AgentConfig } from './config.js';
 import { podDnsSettings, readHostDns, startClusterDns, type ClusterDns, type ClusterDnsOptions, type DnsConfig } from './dns/index.js';
-import { EventRecorder, podRef } from './events.js';
+import { nodeEventRecorder, podRef } from './events.js';
 import { hostPressure, readHostInfo } from './host.js';
 import { LABEL_POD_UID } from './labels.js';
 import { startLogServer, type LogServer } from './log-server.js';
@@ -91,7 +91,7 @@ class NodeAgent implements Agent {
     this.pods = this.factory.informerFor<PodObject>(PODS);
     this.informers = shared ?? AgentInformers.forNode(cfg.client, this.clock, cfg.nodeName);
     this.objects = new ReferencedObjects({ client: cfg.client, clock: this.clock, onChange: (uids) => this.enqueueUids(uids), onError: (e, w) => this.report(e, w) });
-    const events = new EventRecorder(cfg.client, this.clock, cfg.nodeName);
+    const events = nodeEventRecorder(cfg.client, this.clock, cfg.nodeName);
     const probes = new ProbeManager({
       clock: this.clock,
       prober: cfg.prober ?? runtimeProber(cfg.runtime),
@@ -99,7 +99,7 @@ class NodeAgent implements Agent {
       podIP: (uid) => this.states.get(uid)?.rs.sandboxes.find((s) => s.ready)?.ip ?? '',
       onChange: (key) => this.queue.add(key),
       onProbeFailure: (pod, c, type, out) =>
-        events.record(podRef(pod, c.name), 'Warning', 'Unhealthy', `${type[0].toUpperCase()}${type.slice(1)} probe failed: ${out}`),
+        events.event(podRef(pod, c.name), 'Warning', 'Unhealthy', `${type[0].toUpperCase()}${type.slice(1)} probe failed: ${out}`),
     });
     this.deps = {
       client: cfg.client,
@@ -275,7 +275,7 @@ class NodeAgent implements Agent {
       this.admitted.add(uid);
       return true;
     }
-    this.deps.events.record(podRef(pod), 'Warning', res.reason, res.message);
+    this.deps.events.event(podRef(pod), 'Warning', res.reason, res.message);
     await this.deps.statusWriter.write(pod, { ...(pod.status ?? {}), phase: 'Failed', reason: res.reason, message: `Pod was rejected: ${res.message}` });
     return false;
   }

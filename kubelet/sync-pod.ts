@@ -6,13 +6,14 @@ import type { ConfigMap, Secret, Service } from '../api/types/core.js';
 import type { ResourceList } from '../api/types/common.js';
 import type { Container, Pod, PodStatus } from '../api/types/pod.js';
 import type { Clock } from '../client/clock.js';
+import type { EventRecorder } from '../client/events.js';
 import type { RestClient } from '../client/rest.js';
 import { RuntimeError, type RuntimeService } from '../runtime/api.js';
 import { Backoff } from './backoff.js';
 import { containerConfig, pullPolicy, sandboxConfig } from './container-config.js';
 import type { PodDnsSettings } from './dns/index.js';
 import { ConfigError, makeEnvironment, referencedNames } from './env.js';
-import { podRef, type EventRecorder } from './events.js';
+import { podRef } from './events.js';
 import { runHandler } from './lifecycle.js';
 import { computePodActions, containerKey, type ContainerToStart, type PodActions } from './pod-actions.js';
 import { generatePodStatus, waitingKey, type WaitingReason } from './pod-status.js';
@@ -97,7 +98,7 @@ async function applyActions(deps: SyncDeps, pod: Pod, rs: RuntimePodStatus, a: P
   let sandboxId = a.sandboxId;
   if (a.createSandbox) sandboxId = await deps.runtime.runPodSandbox(sandboxConfig(pod, a.sandboxAttempt, deps.logDir, deps.dns));
   for (const k of a.kill) {
-    deps.events.record(podRef(pod, k.name), 'Normal', 'Killing', k.message);
+    deps.events.event(podRef(pod, k.name), 'Normal', 'Killing', k.message);
     await deps.runtime.stopContainer(k.id, gracePeriod(pod));
   }
   for (const id of a.remove) await deps.runtime.removeContainer(id).catch(() => undefined); // best effort, retried next sync
@@ -105,7 +106,7 @@ async function applyActions(deps: SyncDeps, pod: Pod, rs: RuntimePodStatus, a: P
   for (const b of a.backOff) {
     const msg = `back-off ${Math.round(b.delayMs / 1000)}s restarting failed container=${b.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
     st.waiting.set(waitingKey(b.init, b.name), { reason: 'CrashLoopBackOff', message: msg });
-    deps.events.record(podRef(pod, b.name, b.init), 'Warning', 'BackOff', `Back-off restarting failed container ${b.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
+    deps.events.event(podRef(pod, b.name, b.init), 'Warning', 'BackOff', `Back-off restarting failed container ${b.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
     requeue = Math.min(requeue ?? Infinity, b.remainingMs);
   }
   if (!sandboxId) return requeue;
@@ -153,7 +154,7 @@ async function prepareVolumes(deps: SyncDeps, pod: Pod, podIP: string): Promise<
     return setUpVolumes(pod, deps.rootDir, { configMap: (n) => cms.get(n), secret: (n) => secrets.get(n), podIP, hostIP: deps.hostIP });
   } catch (err) {
     if (!(err instanceof VolumeError)) throw err;
-    deps.events.record(podRef(pod), 'Warning', 'FailedMount', `MountVolume.SetUp failed: ${err.message}`);
+    deps.events.event(podRef(pod), 'Warning', 'FailedMount', `MountVolume.SetUp failed: ${err.message}`);
     return undefined;
   }
 }
@@ -181,7 +182,7 @@ async function startContainer(
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     st.waiting.set(wkey, { reason: 'CreateContainerConfigError', message: err.message });
-    deps.events.record(ref, 'Warning', 'Failed', `Error: ${err.message}`);
+    deps.events.event(ref, 'Warning', 'Failed', `Error: ${err.message}`);
     return 2000;
   }
   const sbConfig = sandboxConfig(pod, rs.sandboxes[0]?.attempt ?? 0, deps.logDir, deps.dns);
@@ -190,15 +191,15 @@ async function startContainer(
   if (prev && (prev.state === 'exited' || prev.state === 'created')) deps.crashBackoff.next(containerKey(pod, c.name), now);
   try {
     const id = await deps.runtime.createContainer(sandboxId, containerConfig(pod, c, s.init, s.restartCount, envs, containerMounts(c, volumes)), sbConfig);
-    deps.events.record(ref, 'Normal', 'Created', `Created container ${c.name}`);
+    deps.events.event(ref, 'Normal', 'Created', `Created container ${c.name}`);
     await deps.runtime.startContainer(id);
-    deps.events.record(ref, 'Normal', 'Started', `Started container ${c.name}`);
+    deps.events.event(ref, 'Normal', 'Started', `Started container ${c.name}`);
     st.waiting.delete(wkey);
     if (c.lifecycle?.postStart) await postStart(deps, pod, c, id, podIP);
   } catch (err) {
     if (!(err instanceof RuntimeError)) throw err;
     st.waiting.set(wkey, { reason: 'CreateContainerError', message: err.message });
-    deps.events.record(ref, 'Warning', 'Failed', `Error: ${err.message}`);
+    deps.events.event(ref, 'Warning', 'Failed', `Error: ${err.message}`);
     return 2000;
   }
   return undefined;
@@ -213,7 +214,7 @@ async function postStart(deps: SyncDeps, pod: Pod, c: Container, id: string, pod
   if (!handler) return;
   const out = await runHandler(deps.runtime, handler, { container: c, containerId: id, podIP }, 30);
   if (out.ok) return;
-  deps.events.record(podRef(pod, c.name), 'Warning', 'FailedPostStartHook', out.message);
+  deps.events.event(podRef(pod, c.name), 'Warning', 'FailedPostStartHook', out.message);
   await deps.runtime.stopContainer(id, gracePeriod(pod));
 }
 
@@ -233,7 +234,7 @@ async function ensureImage(deps: SyncDeps, pod: Pod, c: Container, init: boolean
   const policy = pullPolicy(c);
   const present = policy !== 'Always' && (await deps.runtime.imageStatus(image)) !== undefined;
   if (present) {
-    if (!st.waiting.has(wkey)) deps.events.record(ref, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
+    if (!st.waiting.has(wkey)) deps.events.event(ref, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
     return true;
   }
   if (policy === 'Never') {
@@ -245,22 +246,22 @@ async function ensureImage(deps: SyncDeps, pod: Pod, c: Container, init: boolean
   const wait = deps.imageBackoff.remainingSinceLast(key, now);
   if (wait > 0 && ['ErrImagePull', 'ImagePullBackOff'].includes(st.waiting.get(wkey)?.reason ?? '')) {
     st.waiting.set(wkey, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` });
-    deps.events.record(ref, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
+    deps.events.event(ref, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
     return wait;
   }
-  deps.events.record(ref, 'Normal', 'Pulling', `Pulling image "${image}"`);
+  deps.events.event(ref, 'Normal', 'Pulling', `Pulling image "${image}"`);
   try {
     await deps.runtime.pullImage(image);
   } catch (err) {
     if (!(err instanceof RuntimeError)) throw err;
     const delay = deps.imageBackoff.next(key, now);
     st.waiting.set(wkey, { reason: 'ErrImagePull', message: err.message });
-    deps.events.record(ref, 'Warning', 'Failed', `Failed to pull image "${image}": ${err.message}`);
+    deps.events.event(ref, 'Warning', 'Failed', `Failed to pull image "${image}": ${err.message}`);
     return delay;
   }
   deps.imageBackoff.reset(key);
   const took = ((deps.clock.now() - now) / 1000).toFixed(3);
-  deps.events.record(ref, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took}s`);
+  deps.events.event(ref, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took}s`);
   return true;
 }
 
@@ -280,12 +281,12 @@ export async function killPod(deps: SyncDeps, pod: Pod, rs: RuntimePodStatus): P
   await Promise.all(
     running.map(async (rc) => {
       const spec = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((c) => c.name === rc.name);
-      deps.events.record(podRef(pod, rc.name, rc.init), 'Normal', 'Killing', `Stopping container ${rc.name}`);
+      deps.events.event(podRef(pod, rc.name, rc.init), 'Normal', 'Killing', `Stopping container ${rc.name}`);
       const preStop = spec?.lifecycle?.preStop;
       const podIP = rs.sandboxes.find((s) => s.ready)?.ip ?? '';
       if (preStop && spec && rc.state === 'running') {
         const out = await runHandler(deps.runtime, preStop, { container: spec, containerId: rc.id, podIP }, grace);
-        if (!out.ok) deps.events.record(podRef(pod, rc.name), 'Warning', 'FailedPreStopHook', out.message);
+        if (!out.ok) deps.events.event(podRef(pod, rc.name), 'Warning', 'FailedPreStopHook', out.message);
       }
       const left = Math.max(2, grace - Math.floor((deps.clock.now() - start) / 1000));
       await deps.runtime.stopContainer(rc.id, grace === 0 ? 0 : left);

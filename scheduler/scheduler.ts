@@ -8,9 +8,10 @@ import type { Node, Pod } from '../api/types/index.js';
 import type { Clock } from '../client/clock.js';
 import type { Informer } from '../client/informer.js';
 import type { RestClient } from '../client/rest.js';
+import { WritePool } from '../client/write-pool.js';
 import { schedulePod, type FitFailure } from './algorithm.js';
 import { SchedulerCache } from './cache.js';
-import { EventRecorder, WritePool, unschedulableStatusPatch } from './events.js';
+import { PodEventRecorder, unschedulableStatusPatch } from './events.js';
 import { runBind, runPostFilter, runReserve, runUnreserve, type Framework } from './framework/framework.js';
 import { Code } from './framework/status.js';
 import { fitErrorMessage } from './message.js';
@@ -34,7 +35,7 @@ export interface SchedulerDeps {
 export class Scheduler {
   readonly cache = new SchedulerCache();
   readonly queue: SchedulingQueue;
-  private readonly recorder: EventRecorder;
+  private readonly recorder: PodEventRecorder;
   private readonly writes = new WritePool(16, 20_000);
   private readonly binds: WritePool;
   private startIndex = 0;
@@ -42,7 +43,7 @@ export class Scheduler {
 
   constructor(private readonly d: SchedulerDeps) {
     this.queue = new SchedulingQueue({ clock: d.clock });
-    this.recorder = new EventRecorder(d.client, d.clock, this.writes);
+    this.recorder = new PodEventRecorder(d.client, d.clock, this.writes);
     this.binds = new WritePool(d.bindConcurrency ?? 64, Number.MAX_SAFE_INTEGER);
   }
 

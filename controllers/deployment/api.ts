@@ -4,7 +4,7 @@ import type { OwnerReference } from '../../api/meta.js';
 import type { DeploymentStatus } from '../../api/types/apps.js';
 import type { Clock } from '../../client/clock.js';
 import type { RestClient } from '../../client/rest.js';
-import { EventRecorder, type EventSink } from '../events.js';
+import { EventRecorder, type EventSink } from '../../client/events.js';
 import type { DeploymentObj, ReplicaSetObj } from '../replicaset/objects.js';
 
 /** DeploymentApi: ReplicaSet writes, the Deployment's annotations and status, and events. */
@@ -23,7 +23,7 @@ const deployments = mustResource('deployments');
 
 /** restDeploymentApi implements DeploymentApi over a RestClient. */
 export function restDeploymentApi(client: RestClient, clock: Clock): DeploymentApi {
-  const recorder = new EventRecorder(client, clock, 'deployment-controller');
+  const recorder = new EventRecorder(client, clock, { component: 'deployment-controller' });
   return {
     event: (obj, type, reason, message) => recorder.event(obj, type, reason, message),
     createReplicaSet: (rs) => client.create<ReplicaSetObj>(replicasets, rs.metadata.namespace, rs),

@@ -1,7 +1,7 @@
 // Finding, creating, scaling and pruning a Deployment's ReplicaSets (upstream sync.go
 // getAllReplicaSetsAndSyncRevision, getNewReplicaSet, scaleReplicaSet, cleanupDeployment).
 import { isStatusError } from '../../api/errors.js';
-import { refOf } from '../events.js';
+import { refOf } from '../../client/events.js';
 import { ownerRefFor } from '../replicaset/claim.js';
 import { controllerRef, type ReplicaSetObj } from '../replicaset/objects.js';
 import { getCondition, newCondition, Reason, setCondition } from './conditions.js';

@@ -7,7 +7,7 @@ import type { Taint } from '../../api/types/core.js';
 import type { Pod } from '../../api/types/pod.js';
 import type { Clock } from '../../client/clock.js';
 import type { RestClient } from '../../client/rest.js';
-import { EventRecorder, type EventSink } from '../events.js';
+import { EventRecorder, type EventSink } from '../../client/events.js';
 
 /** NodeLifecycleApi is every call the controller makes, events included. */
 export interface NodeLifecycleApi extends EventSink {
@@ -25,7 +25,7 @@ const pods = mustResource('pods');
 /** restNodeLifecycleApi writes through a RestClient; node writes are guarded by resourceVersion. */
 export function restNodeLifecycleApi(client: RestClient, clock: Clock): NodeLifecycleApi {
   const rv = (o: KubeObject) => ({ resourceVersion: o.metadata.resourceVersion });
-  const recorder = new EventRecorder(client, clock, 'node-controller');
+  const recorder = new EventRecorder(client, clock, { component: 'node-controller' });
   return {
     event: (obj, type, reason, message) => recorder.event(obj, type, reason, message),
     setConditions: (node, conditions) =>

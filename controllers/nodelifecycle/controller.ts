@@ -14,7 +14,7 @@ import { fieldIndexer } from '../../client/store.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import type { Controller, ControllerContext } from '../controller.js';
 import { runWorkers } from '../replicaset/worker.js';
-import { refOf } from '../events.js';
+import { refOf } from '../../client/events.js';
 import { restNodeLifecycleApi, type NodeLifecycleApi } from './api.js';
 import { cancelledEvictions, planEvictions, podKey, podsToMarkNotReady, type EvictionPlan } from './eviction.js';
 import { decideNode, fullDisruption, observe, readyCondition, type HealthRecord, type NodeDecision } from './health.js';

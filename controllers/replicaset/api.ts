@@ -6,7 +6,7 @@ import type { OwnerReference } from '../../api/meta.js';
 import type { ReplicaSetStatus } from '../../api/types/apps.js';
 import type { Clock } from '../../client/clock.js';
 import type { RestClient } from '../../client/rest.js';
-import { EventRecorder, type EventSink } from '../events.js';
+import { EventRecorder, type EventSink } from '../../client/events.js';
 import type { PodObj, ReplicaSetObj } from './objects.js';
 
 /** ReplicaSetApi: pod creates, deletes and owner patches, the RS status write, and events. */
@@ -24,7 +24,7 @@ const replicasets = mustResource('replicasets');
 
 /** restReplicaSetApi implements ReplicaSetApi over a RestClient. */
 export function restReplicaSetApi(client: RestClient, clock: Clock): ReplicaSetApi {
-  const recorder = new EventRecorder(client, clock, 'replicaset-controller');
+  const recorder = new EventRecorder(client, clock, { component: 'replicaset-controller' });
   return {
     event: (obj, type, reason, message) => recorder.event(obj, type, reason, message),
     createPod: async (ns, pod) => (await client.create(pods, ns, pod)).metadata.name!,

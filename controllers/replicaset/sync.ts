@@ -14,7 +14,7 @@ import { isPodActive, type PodObj, type ReplicaSetObj } from './objects.js';
 import { calculateStatus, nextAvailabilityCheckMs, planReplicas, statusEqual } from './plan.js';
 import { podFromTemplate } from './pod-template.js';
 import { slowStartBatch } from './slowstart.js';
-import { refOf } from '../events.js';
+import { refOf } from '../../client/events.js';
 
 /** ReplicaSetSyncDeps: everything sync reads and writes through. */
 export interface ReplicaSetSyncDeps {
