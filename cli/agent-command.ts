@@ -15,6 +15,7 @@ import { loadKubeconfig } from '../client/kubeconfig.js';
 import { ensureNodeKubeconfig, isJoinToken, nodeKubeconfigPath } from './token-join.js';
 import { runcStreamBackend } from '../kubelet/runc-streams.js';
 import { mustResource } from '../api/registry.js';
+import { componentLogger, type Logger } from './log.js';
 
 export interface AgentOptions {
   home: string;
@@ -77,7 +78,7 @@ export function parseLabels(text: string): Record<string, string> {
 }
 
 export async function runAgent(o: AgentOptions): Promise<{ stop(): Promise<void> }> {
-  const onError = (err: unknown, what: string) => log(`${what}: ${(err as Error).message ?? String(err)}`);
+  const onError = (err: unknown, what: string) => logger().error({ err }, what);
   if (o.hollow) {
     // Hollow nodes share one client for many node names: they need an admin's kubeconfig, not a join.
     const hollow = await startHollowNodes({ client: agentClient(o), count: o.hollow, prefix: o.nodeName ?? 'hollow' });
@@ -133,6 +134,14 @@ export async function reviewToken(client: RestClient, token: string): Promise<{ 
   return u ? { name: u.username, groups: u.groups ?? [] } : undefined;
 }
 
+let agentLogger: Logger | undefined;
+
+/** The agent's pino logger (JSON lines, or the human format on a terminal), made on first use. */
+function logger(): Logger {
+  agentLogger ??= componentLogger('agent');
+  return agentLogger;
+}
+
 function log(msg: string): void {
-  console.log(`${new Date().toISOString()} skiff agent: ${msg}`);
+  logger().info(msg);
 }
