@@ -89,9 +89,10 @@ function sleeperPod(name: string): PodObj {
   } as PodObj;
 }
 
-/** PodTimes follows pods through a watch: when each was created, seen Running, seen Ready. */
+/** PodTimes follows pods through a watch: when each was created, seen bound, seen Running, seen Ready. */
 class PodTimes {
   readonly created = new Map<string, number>();
+  readonly bound = new Map<string, number>();
   readonly running = new Map<string, number>();
   readonly ready = new Map<string, number>();
   private waiters: (() => void)[] = [];
@@ -101,6 +102,7 @@ class PodTimes {
       const name = p.metadata.name ?? '';
       if (!this.created.has(name)) return;
       const now = performance.now();
+      if (p.spec?.nodeName && !this.bound.has(name)) this.bound.set(name, now);
       if (p.status?.phase === 'Running' && !this.running.has(name)) this.running.set(name, now);
       if (isReady(p) && !this.ready.has(name)) this.ready.set(name, now);
       for (const w of this.waiters.splice(0)) w();
@@ -119,10 +121,18 @@ class PodTimes {
     }
   }
 
-  latencies(names: string[]): { running: number[]; ready: number[] } {
-    const lat = (m: Map<string, number>) => names.filter((n) => m.has(n)).map((n) => m.get(n)! - this.created.get(n)!);
-    return { running: lat(this.running), ready: lat(this.ready) };
+  latencies(names: string[]): Latencies {
+    const lat = (m: Map<string, number>, from = this.created) => names.filter((n) => m.has(n) && from.has(n)).map((n) => m.get(n)! - from.get(n)!);
+    return { running: lat(this.running), ready: lat(this.ready), bound: lat(this.bound), boundToRunning: lat(this.running, this.bound) };
   }
+}
+
+/** Latencies in ms: create→Running, create→Ready, create→bound (the scheduler), bound→Running (the agent and runtime). */
+interface Latencies {
+  running: number[];
+  ready: number[];
+  bound: number[];
+  boundToRunning: number[];
 }
 
 /** retried runs a create up to 10 times: an overloaded API server times connections out; AlreadyExists is success. */
@@ -144,7 +154,7 @@ async function createPod(client: RestClient, times: PodTimes, ns: string, name: 
   await retried(() => client.create(PODS, ns, sleeperPod(name)));
 }
 
-async function agentSequential(client: RestClient, times: PodTimes, ns: string, n: number): Promise<{ running: number[]; ready: number[] }> {
+async function agentSequential(client: RestClient, times: PodTimes, ns: string, n: number): Promise<Latencies> {
   const names: string[] = [];
   for (let i = 0; i < n; i++) {
     const name = `seq-${i}`;
@@ -155,7 +165,7 @@ async function agentSequential(client: RestClient, times: PodTimes, ns: string, 
   return times.latencies(names);
 }
 
-async function agentBurst(client: RestClient, times: PodTimes, ns: string, n: number): Promise<{ running: number[]; ready: number[] }> {
+async function agentBurst(client: RestClient, times: PodTimes, ns: string, n: number): Promise<Latencies> {
   const names = Array.from({ length: n }, (_, i) => `burst-${i}`);
   const r = await runBounded({ total: n, concurrency: n, deadlineMs: 60_000 }, (i) => createPod(client, times, ns, names[i]!));
   if (r.errors) throw new Error(`creating burst pods: ${String(r.firstError)}`);
@@ -172,13 +182,26 @@ function directContainer(): ContainerConfig {
 }
 
 /** directPod is the baseline: the runtime alone starting the same pod (sandbox, create, start). */
-async function directPod(rt: RuntimeService, home: string, name: string): Promise<number> {
+async function directPod(rt: RuntimeService, home: string, name: string, steps?: DirectSteps): Promise<number> {
   const cfg = directSandbox(home, name);
   const t = performance.now();
   const sid = await rt.runPodSandbox(cfg);
+  const t1 = performance.now();
   const cid = await rt.createContainer(sid, directContainer(), cfg);
+  const t2 = performance.now();
   await rt.startContainer(cid);
-  return performance.now() - t;
+  const t3 = performance.now();
+  steps?.sandbox.push(t1 - t);
+  steps?.create.push(t2 - t1);
+  steps?.start.push(t3 - t2);
+  return t3 - t;
+}
+
+/** DirectSteps: where the runtime's own pod start goes (ms per RPC). */
+interface DirectSteps {
+  sandbox: number[];
+  create: number[];
+  start: number[];
 }
 
 /** removeDirect kills the baseline's containers at once (sleep as PID 1 ignores SIGTERM), then removes the sandboxes. */
@@ -242,13 +265,20 @@ async function runcPart(): Promise<void> {
     await removeDirect(rt);
 
     const directSeq: number[] = [];
-    for (let i = 0; i < BURST; i++) directSeq.push(await directPod(rt, home, `seq-${i}`));
+    const steps: DirectSteps = { sandbox: [], create: [], start: [] };
+    for (let i = 0; i < BURST; i++) directSeq.push(await directPod(rt, home, `seq-${i}`, steps));
     await removeDirect(rt);
-    log(`runtime alone, one at a time: p50 ${percentile(directSeq, 50).toFixed(0)} ms p99 ${percentile(directSeq, 99).toFixed(0)} ms`);
+    log(`runtime alone, one at a time: p50 ${percentile(directSeq, 50).toFixed(0)} ms p99 ${percentile(directSeq, 99).toFixed(0)} ms (RunPodSandbox p50 ${percentile(steps.sandbox, 50).toFixed(0)}, CreateContainer ${percentile(steps.create, 50).toFixed(0)}, StartContainer ${percentile(steps.start, 50).toFixed(0)})`);
     const seq = await agentSequential(client, times, 'bench-seq', BURST);
-    log(`agent, one at a time: Running p50 ${percentile(seq.running, 50).toFixed(0)} p99 ${percentile(seq.running, 99).toFixed(0)}; Ready p50 ${percentile(seq.ready, 50).toFixed(0)} p99 ${percentile(seq.ready, 99).toFixed(0)} ms`);
+    log(`agent, one at a time: Running p50 ${percentile(seq.running, 50).toFixed(0)} p99 ${percentile(seq.running, 99).toFixed(0)}; Ready p50 ${percentile(seq.ready, 50).toFixed(0)} p99 ${percentile(seq.ready, 99).toFixed(0)} ms; create→bound p50 ${percentile(seq.bound, 50).toFixed(0)}, bound→Running p50 ${percentile(seq.boundToRunning, 50).toFixed(0)} ms`);
     addLatency('runc one at a time: create→Running', seq.running, directSeq, 'runtime sandbox+create+start');
     addLatency('runc one at a time: create→Ready', seq.ready, directSeq, 'runtime sandbox+create+start');
+    // Where the time goes: the scheduler's share, the agent's share, and the runtime's steps.
+    figures['runc one at a time: create→bound (scheduler) p50'] = figure(percentile(seq.bound, 50), 'ms');
+    addLatency('runc one at a time: bound→Running (agent + runtime + status)', seq.boundToRunning, directSeq, 'runtime sandbox+create+start');
+    figures['runtime one at a time: RunPodSandbox p50'] = figure(percentile(steps.sandbox, 50), 'ms', percentile(directSeq, 50), 'runtime sandbox+create+start p50');
+    figures['runtime one at a time: CreateContainer p50'] = figure(percentile(steps.create, 50), 'ms', percentile(directSeq, 50), 'runtime sandbox+create+start p50');
+    figures['runtime one at a time: StartContainer p50'] = figure(percentile(steps.start, 50), 'ms', percentile(directSeq, 50), 'runtime sandbox+create+start p50');
     flush();
     await drainNamespace(client, rt, 'bench-seq');
 
@@ -263,6 +293,7 @@ async function runcPart(): Promise<void> {
 
     addLatency(`runc ${BURST} at once: create→Running`, burst.running, directBurst, `runtime ${BURST} at once`);
     addLatency(`runc ${BURST} at once: create→Ready`, burst.ready, directBurst, `runtime ${BURST} at once`);
+    addLatency(`runc ${BURST} at once: bound→Running (agent + runtime + status)`, burst.boundToRunning, directBurst, `runtime ${BURST} at once`);
   } finally {
     await informer?.stop();
     if (rt) await removeDirect(rt).catch(() => undefined);
