@@ -5,7 +5,7 @@
 // SIGTERM/SIGINT.
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { startEtcd, type EtcdProcess } from '../apiserver/storage/etcd-process.js';
 import { startApiServer, type ApiServer } from '../apiserver/server.js';
 import { CertRotator, ensureAdminToken, ensureEncryptionKey, ensureKubeletClientCert } from '../apiserver/pki.js';
@@ -47,6 +47,8 @@ export interface ServerOptions {
   /** Pod addresses of the whole cluster; every node gets a /nodeCidrMaskSize block of it. */
   clusterCidr?: string;
   nodeCidrMaskSize?: number;
+  /** How long a node may stay silent before the node lifecycle controller marks it NotReady. */
+  nodeMonitorGracePeriodSeconds?: number;
   advertiseAddress: string;
   /** Which of scheduler and controller-manager to run beside the API server. */
   components: string[];
@@ -104,6 +106,7 @@ export async function runServer(o: ServerOptions, logger: Logger = componentLogg
   let etcd: EtcdProcess | undefined;
   if (!o.etcdServers) {
     log(`starting etcd (data in ${join(o.home, 'data', 'etcd')})`);
+    mkdirSync(join(o.home, 'logs'), { recursive: true }); // a fresh home has none; `skiff up` made it before
     etcd = await startEtcd({
       dataDir: join(o.home, 'data', 'etcd'),
       clientPort: o.etcdClientPort,
@@ -148,6 +151,7 @@ export async function runServer(o: ServerOptions, logger: Logger = componentLogg
   const components = await startControlPlane(clientFor, o.components, {
     ...(o.clusterCidr ? { clusterCidr: o.clusterCidr } : {}),
     ...(o.nodeCidrMaskSize ? { nodeCidrMaskSize: o.nodeCidrMaskSize } : {}),
+    ...(o.nodeMonitorGracePeriodSeconds ? { nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodSeconds * 1000 } : {}),
   });
   writeFileSync(join(o.home, 'server.pid'), `${process.pid}\n`);
   log(`API server listening on ${server}`, { kubeconfig: join(o.home, 'kubeconfig'), certRenewal: rotator.nextCheck().toISOString() });
