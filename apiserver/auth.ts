@@ -120,6 +120,8 @@ export class TokenStore implements Authenticator {
   /** add stores the hash of a token the caller made (e.g. one kept in a kubeconfig across restarts). */
   add(token: string, user: UserInfo, opts: { now: Date; ttlSeconds?: number; replace?: boolean }): void {
     if (opts.replace) this.revokeUser(user.name, false);
+    // Expired entries only take room (as upstream's token cleaner removes expired bootstrap tokens).
+    for (const [h, e] of this.byHash) if (!entryValid(e, opts.now)) this.byHash.delete(h);
     const entry: TokenEntry = { hash: hashToken(token), user: user.name, groups: [...user.groups], created: opts.now.toISOString() };
     if (opts.ttlSeconds !== undefined) entry.expires = new Date(opts.now.getTime() + opts.ttlSeconds * 1000).toISOString();
     this.byHash.set(entry.hash, entry);

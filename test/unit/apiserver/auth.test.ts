@@ -45,6 +45,16 @@ describe('TokenStore', () => {
     expect(store.revokeUser('system:node:n1')).toBe(1);
     expect(store.authenticate(t2, now)).toBeUndefined();
   });
+
+  it('drops expired entries when it stores a new one', () => {
+    const store = new TokenStore(join(dir, 'tokens-prune.json'));
+    store.issue({ name: 'short', groups: [] }, { now, ttlSeconds: 60 });
+    store.issue({ name: 'long', groups: [] }, { now, ttlSeconds: 3600 });
+    store.issue({ name: 'forever', groups: [] }, { now });
+    expect(store.entries().map((e) => e.user)).toEqual(['short', 'long', 'forever']);
+    store.issue({ name: 'new', groups: [] }, { now: later(120) });
+    expect(store.entries().map((e) => e.user)).toEqual(['long', 'forever', 'new']);
+  });
 });
 
 describe('bootstrap tokens', () => {
