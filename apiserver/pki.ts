@@ -148,6 +148,8 @@ export function ensureKubeletClientCert(dir: string, o: IssueOptions = {}): { ce
 
 /** setTimeout's longest delay is ~24.8 days; longer waits are taken in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A renewal that failed (openssl missing, disk full) is tried again this much later. */
+const RETRY_MS = 10 * 60_000;
 
 /**
  * CertRotator keeps a running server's serving certificate fresh: a timer fires at the current
@@ -188,16 +190,18 @@ export class CertRotator {
     return true;
   }
 
-  start(): this {
+  /** start arms the timer; a failed renewal is retried after retryMs, never in a tight loop. */
+  start(retryMs = 0): this {
     this.stop();
-    const delay = Math.min(Math.max(this.nextCheck().getTime() - Date.now(), 0), MAX_TIMER_MS);
+    const delay = Math.min(Math.max(this.nextCheck().getTime() - Date.now(), retryMs), MAX_TIMER_MS);
     this.timer = setTimeout(() => {
       try {
         this.check();
+        this.start();
       } catch (err) {
         this.o.onError?.(err as Error);
+        this.start(RETRY_MS);
       }
-      this.start();
     }, delay);
     this.timer.unref();
     return this;
