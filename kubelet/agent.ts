@@ -270,7 +270,7 @@ class NodeAgent implements Agent {
     if (this.admitted.has(uid)) return true;
     const adopted = (await this.cfg.runtime.listPodSandbox({ labelSelector: { [LABEL_POD_UID]: uid } })).length > 0;
     const others = this.pods.store.list().filter((p) => this.admitted.has(p.metadata.uid ?? '') && !['Failed', 'Succeeded'].includes(p.status?.phase ?? ''));
-    const res = adopted || pod.status?.phase === 'Running' ? ({ admit: true } as const) : admitPod(pod, others, this.deps.allocatable as Record<string, string>);
+    const res = adopted || pod.status?.phase === 'Running' ? ({ admit: true } as const) : admitPod(pod, others, this.deps.allocatable as Record<string, string>, this.nodeForAdmission());
     if (res.admit) {
       this.admitted.add(uid);
       return true;
@@ -278,6 +278,12 @@ class NodeAgent implements Agent {
     this.deps.events.event(podRef(pod), 'Warning', res.reason, res.message);
     await this.deps.statusWriter.write(pod, { ...(pod.status ?? {}), phase: 'Failed', reason: res.reason, message: `Pod was rejected: ${res.message}` });
     return false;
+  }
+
+  /** nodeForAdmission: the Node's labels as the informer has them now; none yet → no label check. */
+  private nodeForAdmission(): { name: string; labels: Record<string, string> } | undefined {
+    const n = this.informers.node(this.cfg.nodeName).get();
+    return n && { name: this.cfg.nodeName, labels: n.metadata.labels ?? {} };
   }
 
   /** terminate: preStop, stop with grace, final status, remove from the runtime, delete with grace 0. */

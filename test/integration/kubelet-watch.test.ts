@@ -153,6 +153,19 @@ describe('agent watches', () => {
     }, 60_000);
   }, 120_000);
 
+  it("admission checks nodeSelector against the Node's labels from the informer", async () => {
+    const pod = (name: string, nodeSelector: Record<string, string>) =>
+      admin.create(PODS, NS, { metadata: { name }, spec: { nodeName: ADMIN_NODE, nodeSelector, containers: [{ name: 'app', image: 'busybox:1.36' }] } } as any);
+    await pod('sel-ok', { 'kubernetes.io/hostname': ADMIN_NODE });
+    await pod('sel-no', { 'kw-tier': 'gold' });
+    await podRunning(admin, 'sel-ok');
+    const rejected: any = await waitFor('sel-no Failed', async () => {
+      const p: any = await admin.get(PODS, NS, 'sel-no');
+      return p.status?.phase === 'Failed' && p;
+    }, 60_000);
+    expect(rejected.status).toMatchObject({ reason: 'NodeAffinity', message: "Pod was rejected: Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector" });
+  }, 120_000);
+
   it('as system:node:<name> behind the node authorizer: referenced objects are read and a ConfigMap change reaches the volume', async () => {
     await admin.create(CMS, NS, { metadata: { name: 'n-cm' }, data: { greeting: 'hello' } } as any);
     await admin.create(SECRETS, NS, { metadata: { name: 'n-s' }, stringData: { password: 'node-pw' } } as any);

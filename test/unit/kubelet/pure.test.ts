@@ -83,6 +83,25 @@ describe('admitPod', () => {
     const r = admitPod(p('1'), [p('1500m')], alloc);
     expect(r.admit ? '' : r.message).toBe("Node didn't have enough resource: cpu, requested: 1000, used: 1500, capacity: 2000");
   });
+  describe("against the Node's labels", () => {
+    const node = { name: 'n1', labels: { disk: 'ssd', zone: 'a' } };
+    const sel = (spec: Partial<Pod['spec']>): Pod => ({ metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }], ...spec } }) as Pod;
+    const term = (key: string, operator: string, values?: string[]) => ({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key, operator, values }] }] } } });
+    it.each([
+      ['no selector', sel({}), true],
+      ['nodeSelector matches', sel({ nodeSelector: { disk: 'ssd' } }), true],
+      ['nodeSelector does not match (label changed since binding)', sel({ nodeSelector: { disk: 'hdd' } }), 'NodeAffinity'],
+      ['required affinity In matches', sel({ affinity: term('zone', 'In', ['a', 'b']) } as Partial<Pod['spec']>), true],
+      ['required affinity NotIn excludes', sel({ affinity: term('zone', 'NotIn', ['a']) } as Partial<Pod['spec']>), 'NodeAffinity'],
+    ] as const)('%s', (_n, pod, want) => {
+      const r = admitPod(pod, [], alloc, node);
+      expect(r.admit ? true : r.reason).toBe(want);
+    });
+    it('message as upstream', () => {
+      const r = admitPod(sel({ nodeSelector: { disk: 'hdd' } }), [], alloc, node);
+      expect(r.admit ? '' : r.message).toBe("Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector");
+    });
+  });
 });
 
 describe('qosClass', () => {
