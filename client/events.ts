@@ -49,7 +49,8 @@ export interface EventSource {
   host?: string;
 }
 
-type Referable = { metadata: Pick<ObjectMeta, 'name' | 'namespace' | 'uid' | 'resourceVersion'> };
+/** Referable is what refOf needs of an object. */
+export type Referable = { metadata: Pick<ObjectMeta, 'name' | 'namespace' | 'uid' | 'resourceVersion'> };
 
 /** refOf: the ObjectReference of an API object (apiVersion and kind as given), or of a part of it with fieldPath. */
 export function refOf(obj: Referable, apiVersion: string, kind: string, fieldPath?: string): ObjectReference {
@@ -183,7 +184,11 @@ export class EventRecorder implements EventSink {
     const c = this.correlator.correlate(newEvent(obj, type, reason, message, this.source, now, this.seq++ % 1000, action), now);
     if (!c) return void this.dropped++;
     const busy = this.inFlight.get(c.key);
-    if (busy) return void Object.assign(busy, { latest: c.event, again: true });
+    if (busy) {
+      busy.latest = c.event;
+      busy.again = true;
+      return;
+    }
     const w: InFlight = { latest: c.event, again: false, create: c.event.count === 1 };
     this.inFlight.set(c.key, w);
     if (!this.pool.run(() => this.send(c.key, w))) {

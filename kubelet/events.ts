@@ -4,7 +4,7 @@
 
 import type { ObjectReference } from '../api/types/common.js';
 import type { Clock } from '../client/clock.js';
-import { EventRecorder, refOf } from '../client/events.js';
+import { EventRecorder, refOf, type Referable } from '../client/events.js';
 import type { RestClient } from '../client/rest.js';
 
 /** nodeEventRecorder is the recorder of the agent on node `host`. */
@@ -13,6 +13,6 @@ export function nodeEventRecorder(client: RestClient, clock: Clock, host: string
 }
 
 /** podRef is the ObjectReference of a pod, or of one of its containers with a fieldPath. */
-export function podRef(pod: Parameters<typeof refOf>[0], container?: string, init = false): ObjectReference {
+export function podRef(pod: Referable, container?: string, init = false): ObjectReference {
   return refOf(pod, 'v1', 'Pod', container ? `spec.${init ? 'initContainers' : 'containers'}{${container}}` : undefined);
 }
