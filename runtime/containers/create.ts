@@ -45,12 +45,30 @@ export async function prepareContainer(
 
 type Overlay = { lower: string; upper: string; work: string };
 
+/**
+ * The image's /etc/passwd and /etc/group by snapshot directory. A snapshot never changes once
+ * unpacked (its path is the chain id of its layers), so they are read once per image, not on every
+ * CreateContainer (a handful of file-system round trips on the create path).
+ */
+const userDatabases = new Map<string, Promise<{ passwd: string; group: string }>>();
+const MAX_USER_DATABASES = 256;
+
+function userDatabase(snapshot: string): Promise<{ passwd: string; group: string }> {
+  let db = userDatabases.get(snapshot);
+  if (!db) {
+    // Resolved inside the image: its /etc/passwd may be a symlink, which must not reach the host's.
+    const read = async (path: string) => readFile(await resolveInRoot(snapshot, path), 'utf8').catch(() => '');
+    db = Promise.all([read('etc/passwd'), read('etc/group')]).then(([passwd, group]) => ({ passwd, group }));
+    if (userDatabases.size >= MAX_USER_DATABASES) userDatabases.clear();
+    userDatabases.set(snapshot, db);
+  }
+  return db;
+}
+
 async function specFor(overlay: Overlay, rootfs: string, img: StoredImage, sandbox: SandboxRecord, sdir: string, config: ContainerConfig, id: string) {
   const summary = summarizeImageConfig(img.config);
   const sec = config.linux?.securityContext ?? {};
-  // Resolved inside the image: its /etc/passwd may be a symlink, which must not reach the host's.
-  const read = async (path: string) => readFile(await resolveInRoot(overlay.lower, path), 'utf8').catch(() => '');
-  const [passwd, group] = await Promise.all([read('etc/passwd'), read('etc/group')]);
+  const { passwd, group } = await userDatabase(overlay.lower);
   let user;
   try {
     user = resolveUser(summary.user, sec.runAsUser, sec.runAsGroup, passwd, group);
