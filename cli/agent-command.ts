@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RestClient } from '../client/rest.js';
 import { startAgent, startHollowNodes } from '../kubelet/index.js';
-import type { ClusterDnsOptions } from '../kubelet/dns/index.js';
+import { DNS_LINK, type ClusterDnsOptions } from '../kubelet/dns/index.js';
 import type { NodeNetworkOptions } from '../kubelet/proxy/index.js';
 import type { RuntimeService } from '../runtime/api.js';
 import { ensurePki, KUBELET_CLIENT_CN } from '../apiserver/pki.js';
@@ -30,6 +30,8 @@ export interface AgentOptions {
   hollow?: number;
   logServerPort: number;
   nodeLabels: Record<string, string>;
+  /** This node's pod range; default the one the node IPAM controller assigns. */
+  podCidr?: string;
   /** Service proxy and pod routes (kubelet/proxy); omitted → none (tests with a fake runtime). `skiff agent` turns them on. */
   network?: NodeNetworkOptions;
   /** The node-local cluster DNS server (kubelet/dns); off unless given (`skiff agent` turns it on). */
@@ -104,6 +106,7 @@ export async function runAgent(o: AgentOptions): Promise<{ stop(): Promise<void>
     nodeName,
     runtime,
     hostIP: o.nodeIp,
+    podCidr: o.podCidr,
     nodeLabels: o.nodeLabels,
     rootDir: join(o.home, 'nodes', nodeName, 'kubelet'),
     logDir: join(o.home, 'nodes', nodeName, 'pods'),
@@ -116,7 +119,8 @@ export async function runAgent(o: AgentOptions): Promise<{ stop(): Promise<void>
       streams,
     },
     network: o.network,
-    clusterDns: o.clusterDns || undefined,
+    // A DNS address of the user's choosing goes on the node's DNS link too, as the default one does.
+    clusterDns: o.clusterDns ? { link: DNS_LINK, ...o.clusterDns } : undefined,
     onError,
   });
   log(`node ${nodeName} registered; log server on :${o.logServerPort}`);

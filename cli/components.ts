@@ -7,9 +7,13 @@ import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { registerTokenCommands } from './token.js';
 import { runState } from './io.js';
+import { DEFAULT_NODE_NETWORK } from './node-netns.js';
 
 // The components pull in fastify, gRPC, etcd3 and the schemas: seconds of start-up a `skiff get`
 // should not pay, so each command loads what it runs when it runs.
+/** Pod addresses of the cluster by default: the runtime's own default range, cut into /24s per node. */
+const DEFAULT_CLUSTER_CIDR = '10.88.0.0/16';
+
 const serverCommand = () => import('./server-command.js');
 const agentCommand = () => import('./agent-command.js');
 const lifecycle = () => import('./lifecycle.js');
@@ -20,6 +24,23 @@ const imageStore = () => import('../runtime/images/store.js');
 /** defaultNodeName is this host's name, lower-cased as Node names must be. */
 export function defaultNodeName(): string {
   return hostname().toLowerCase();
+}
+
+function proxyChainPrefix(v: string): string {
+  // iptables allows 28 characters; <prefix>-SVC-<16 characters of hash> must fit.
+  if (!/^[A-Z][A-Z0-9]{0,6}$/.test(v)) throw new InvalidArgumentError('must be 1 to 7 capital letters or digits, starting with a letter');
+  return v;
+}
+
+/** words splits a flag's value such as --runtime-args into arguments. */
+function words(v: unknown): string[] {
+  return String(v ?? '').split(/\s+/).filter(Boolean);
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number above 0');
+  return n;
 }
 
 export function portNumber(v: string): number {
@@ -40,6 +61,9 @@ export function registerComponentCommands(program: Command): void {
     .option('--etcd-client-port <port>', 'client port of the etcd this starts', portNumber, 12379)
     .option('--etcd-peer-port <port>', 'peer port of the etcd this starts', portNumber, 12380)
     .option('--service-cidr <cidr>', 'range Service cluster IPs come from', '10.96.0.0/12')
+    .option('--cluster-cidr <cidr>', 'range pod addresses come from; each node gets a block of it', DEFAULT_CLUSTER_CIDR)
+    .option('--node-cidr-mask-size <bits>', "prefix length of each node's pod range", (v) => Number(v), 24)
+    .option('--node-monitor-grace-period <seconds>', 'how long a node may stay silent before it is marked NotReady', positiveInt, 40)
     .option('--disable <components>', 'comma-separated components not to run: scheduler, controller-manager', '')
     .action(async (o) => {
       const { runServer } = await serverCommand();
@@ -52,6 +76,9 @@ export function registerComponentCommands(program: Command): void {
         etcdClientPort: o.etcdClientPort,
         etcdPeerPort: o.etcdPeerPort,
         serviceCidr: o.serviceCidr,
+        clusterCidr: o.clusterCidr,
+        nodeCidrMaskSize: o.nodeCidrMaskSize,
+        nodeMonitorGracePeriodSeconds: o.nodeMonitorGracePeriod,
         components: ['scheduler', 'controller-manager'].filter((c) => !String(o.disable).split(',').includes(c)),
       });
     });
@@ -96,15 +123,19 @@ export function registerComponentCommands(program: Command): void {
     .description('start a cluster on this machine in the background: control plane, runtime and node agent')
     .option('--home <dir>', 'state directory ($SKIFF_HOME)', skiffHome())
     .option('--port <port>', 'API server port', portNumber, 6443)
-    .option('--nodes <n>', 'nodes to run (only 1 today)', (v) => Number(v), 1)
+    .option('--nodes <n>', 'nodes to run: this machine, and a network namespace for each other one', positiveInt, 1)
     .option('--node-name <name>', 'name of this node', defaultNodeName())
     .option('--timeout <seconds>', 'how long to wait for a Ready node', (v) => Number(v), 120)
     .option('--log-server-port <port>', "the node agent's log and exec port", portNumber, 10250)
     .option('--etcd-client-port <port>', 'client port of the etcd the server starts', portNumber, 12379)
     .option('--etcd-peer-port <port>', 'peer port of the etcd the server starts', portNumber, 12380)
-    .option('--runtime-args <args>', 'extra arguments for the runtime (e.g. "--pod-cidr 10.89.0.0/16 --bridge skiff1")', '')
+    .option('--runtime-args <args>', 'extra arguments for the runtime (e.g. "--bridge skiff1 --cgroup-root /skiff1")', '')
+    .option('--cluster-cidr <cidr>', 'pod addresses of the cluster; each node gets a /24 of it', DEFAULT_CLUSTER_CIDR)
+    .option('--node-network <cidr>', 'with --nodes: the network the nodes share (this machine takes its first address)', DEFAULT_NODE_NETWORK.cidr)
+    .option('--node-bridge <name>', 'with --nodes: the host bridge of that network', DEFAULT_NODE_NETWORK.bridge)
+    .option('--server-args <args>', 'extra arguments for `skiff server` (e.g. "--node-monitor-grace-period 20")', '')
+    .option('--agent-args <args>', 'extra arguments for every `skiff agent` (e.g. "--proxy-chain-prefix SKIFF2")', '')
     .action(async (o) => {
-      if (o.nodes !== 1) throw new Error('--nodes above 1 needs the multi-node pod network, which is not built yet');
       const say = (line: string) => console.log(`==> ${line}`);
       const { up } = await lifecycle();
       await up({
@@ -113,9 +144,12 @@ export function registerComponentCommands(program: Command): void {
         nodeName: o.nodeName,
         timeoutMs: o.timeout * 1000,
         say,
-        serverArgs: ['--etcd-client-port', String(o.etcdClientPort), '--etcd-peer-port', String(o.etcdPeerPort)],
-        agentArgs: ['--log-server-port', String(o.logServerPort), '--runtime-args', o.runtimeArgs],
-        runtimeArgs: String(o.runtimeArgs).split(' ').filter(Boolean),
+        serverArgs: ['--etcd-client-port', String(o.etcdClientPort), '--etcd-peer-port', String(o.etcdPeerPort), ...words(o.serverArgs)],
+        agentArgs: ['--log-server-port', String(o.logServerPort), '--runtime-args', o.runtimeArgs, ...words(o.agentArgs)],
+        runtimeArgs: words(o.runtimeArgs),
+        nodes: o.nodes,
+        clusterCidr: o.clusterCidr,
+        nodeNetwork: { cidr: o.nodeNetwork, bridge: o.nodeBridge },
       });
       console.log(`\nThe cluster is up. Try:\n  export KUBECONFIG=${join(o.home, 'kubeconfig')}\n  kubectl get nodes\n`);
     });
@@ -229,6 +263,8 @@ export function registerComponentCommands(program: Command): void {
     .option('--node-name <name>', 'name of this node (default: the hostname)')
     .option('--node-ip <ip>', 'address other nodes and the API server reach this node at')
     .option('--node-labels <k=v,...>', 'extra labels for the Node', '')
+    .option('--pod-cidr <cidr>', "this node's pod range (default: the one the control plane assigns)")
+    .option('--cluster-cidr <cidr>', 'pod addresses of the whole cluster: pod-to-pod traffic is not NATed, traffic leaving it is', DEFAULT_CLUSTER_CIDR)
     .option('--log-server-port <port>', 'port of the log and exec server', portNumber, 10250)
     .option('--hollow <n>', 'run N hollow nodes with the fake runtime instead', (v) => Number(v))
     .option('--runtime-endpoint <path>', 'the runtime service socket (default $SKIFF_HOME/runtime.sock; started when absent)')
@@ -236,12 +272,16 @@ export function registerComponentCommands(program: Command): void {
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
     .option('--cluster-dns-address <ip>', "the node-local DNS server's address, pods' nameserver", '169.254.20.10')
     .option('--no-cluster-dns', 'run no cluster DNS server (pods then get the host resolvers)')
+    .option('--proxy-chain-prefix <name>', "prefix of the service proxy's iptables chains (up to 7 characters)", proxyChainPrefix, 'SKIFF')
     .action(async (o) => {
       const [{ parseLabels, runAgent }, { ensureRuntime, runtimeSocket }] = await Promise.all([agentCommand(), runtimeProcess()]);
       const socket = o.runtimeEndpoint ?? runtimeSocket(o.home);
-      const runtime = () => ensureRuntime(o.home, socket, String(o.runtimeArgs).split(' ').filter(Boolean));
+      const runtime = () => ensureRuntime(o.home, socket, words(o.runtimeArgs));
       const clusterDns = o.clusterDns === false ? false : { domain: o.clusterDomain, address: o.clusterDnsAddress };
-      const agent = await runAgent({ ...o, nodeLabels: parseLabels(o.nodeLabels), runtime, clusterDns, network: {} });
+      const network = { proxy: { clusterCidr: o.clusterCidr, prefix: o.proxyChainPrefix } };
+      const { writeAgentNetwork } = await import('./agent-network-file.js');
+      writeAgentNetwork(o.home, { prefix: o.proxyChainPrefix, clusterCidr: o.clusterCidr, dnsAddress: o.clusterDns === false ? undefined : o.clusterDnsAddress });
+      const agent = await runAgent({ ...o, nodeLabels: parseLabels(o.nodeLabels), runtime, clusterDns, network });
       const stop = () => void agent.stop().then(() => process.exit(0));
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);

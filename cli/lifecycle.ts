@@ -9,10 +9,15 @@ import { isStatusError } from '../api/errors.js';
 import { mustResource } from '../api/registry.js';
 import { connectRuntime } from '../runtime/service/client.js';
 import { runtimeSocket } from './runtime-process.js';
+import { readAgentNetwork } from './agent-network-file.js';
 import { DNS_LINK, NODE_LOCAL_DNS } from '../kubelet/dns/index.js';
 import { removeDnsAddress } from '../kubelet/dns/link.js';
 import { cleanupNodeNetwork } from '../kubelet/proxy/index.js';
 import { removeCgroup } from '../runtime/containers/cgroup-remove.js';
+import {
+  createNodeNetwork, DEFAULT_NODE_NETWORK, inNetns, planNodeNetwork, removeNodeNetwork as removeNodeNamespaces, savedPlan,
+  type NodeNetworkPlan, type NodeNetworkSettings,
+} from './node-netns.js';
 
 export interface UpOptions {
   home: string;
@@ -24,6 +29,12 @@ export interface UpOptions {
   agentArgs?: string[];
   /** Arguments for the runtime, started beside the control plane rather than after it. */
   runtimeArgs?: string[];
+  /** Nodes to run: this machine, plus one network namespace per extra node (default 1). */
+  nodes?: number;
+  /** Pod addresses of the cluster, for the server's node IPAM and the agents' proxies. */
+  clusterCidr?: string;
+  /** Where the extra nodes live (default DEFAULT_NODE_NETWORK). */
+  nodeNetwork?: NodeNetworkSettings;
 }
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -44,10 +55,12 @@ export function runningPid(home: string, what: string): number | undefined {
   }
 }
 
-function startDetached(home: string, what: string, args: string[]): number {
+/** startDetached runs `skiff args...` in the background (under prefix, e.g. nsenter), its pid and log in home. */
+function startDetached(home: string, what: string, args: string[], prefix: string[] = []): number {
   mkdirSync(join(home, 'logs'), { recursive: true });
   const log = openSync(join(home, 'logs', `${what}.log`), 'a');
-  const child = spawn(process.execPath, [...process.execArgv, MAIN, ...args], { detached: true, stdio: ['ignore', log, log] });
+  const argv = [...prefix, process.execPath, ...process.execArgv, MAIN, ...args];
+  const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', log, log] });
   child.unref();
   writeFileSync(pidFile(home, what), `${child.pid}\n`);
   return child.pid!;
@@ -67,46 +80,85 @@ function nodeReady(node: { status?: { conditions?: { type: string; status: strin
   return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
+/** The processes of one node: pid-file names in the cluster's home, and where the node keeps its state. */
+interface NodeProcs {
+  name: string;
+  home: string;
+  agent: string;
+  runtime: string;
+  prefix: string[];
+  ip?: string;
+}
+
+function nodeProcs(o: UpOptions, plan: NodeNetworkPlan | undefined): NodeProcs[] {
+  const first: NodeProcs = { name: o.nodeName, home: o.home, agent: 'agent', runtime: 'runtime', prefix: [], ip: plan?.hostIp };
+  const extra = (plan?.nodes ?? []).map((n) => ({ name: n.name, home: n.home, agent: `${n.name}.agent`, runtime: `${n.name}.runtime`, prefix: inNetns(n.netns), ip: n.ip }));
+  return [first, ...extra];
+}
+
 export async function up(o: UpOptions): Promise<void> {
   const started = Date.now();
   const kubeconfig = join(o.home, 'kubeconfig');
-  if (runningPid(o.home, 'server') && runningPid(o.home, 'agent')) {
-    o.say(`Skiff is already running (server pid ${runningPid(o.home, 'server')}, agent pid ${runningPid(o.home, 'agent')}).`);
+  const count = o.nodes ?? 1;
+  const plan = count > 1 ? planNodeNetwork(o.home, o.nodeName, count, o.nodeNetwork ?? DEFAULT_NODE_NETWORK) : undefined;
+  const nodes = nodeProcs(o, plan);
+  const cidrArgs = o.clusterCidr ? ['--cluster-cidr', o.clusterCidr] : [];
+  const allRunning = runningPid(o.home, 'server') && nodes.every((n) => runningPid(o.home, n.agent));
+  if (allRunning) {
+    o.say(`Skiff is already running (server pid ${runningPid(o.home, 'server')}, ${nodes.length} node agent(s)).`);
   } else {
+    mkdirSync(o.home, { recursive: true });
+    if (plan) {
+      o.say(`making the node network ${plan.bridge} (${plan.hostIp}/${plan.prefix}) and ${plan.nodes.length} node namespace(s)`);
+      createNodeNetwork(o.home, plan);
+    }
     if (!runningPid(o.home, 'server')) {
       o.say('starting the control plane (etcd, API server, scheduler, controllers)');
       rmSync(kubeconfig, { force: true });
       rmSync(join(o.home, 'join-token'), { force: true });
-      startDetached(o.home, 'server', ['server', '--home', o.home, '--port', String(o.port), ...(o.serverArgs ?? [])]);
+      // With other nodes the API server answers on every address, and they reach it on the bridge.
+      const listen = plan ? ['--bind-address', '0.0.0.0', '--advertise-address', plan.hostIp] : [];
+      startDetached(o.home, 'server', ['server', '--home', o.home, '--port', String(o.port), ...listen, ...cidrArgs, ...(o.serverArgs ?? [])]);
     }
-    // The runtime needs nothing from the API server: starting it now overlaps its start-up with
-    // etcd's and the API server's instead of adding it after them.
-    if (!runningPid(o.home, 'runtime')) startDetached(o.home, 'runtime', ['runtime', '--home', o.home, ...(o.runtimeArgs ?? [])]);
+    // The runtimes need nothing from the API server: starting them now overlaps their start-up
+    // with etcd's and the API server's instead of adding it after them.
+    for (const n of nodes) {
+      if (runningPid(o.home, n.runtime)) continue;
+      const own = n.home === o.home ? [] : ['--cgroup-root', `/skiff-${n.name}`];
+      startDetached(o.home, n.runtime, ['runtime', '--home', n.home, ...(o.runtimeArgs ?? []), ...own], n.prefix);
+    }
     await until('the API server', o.timeoutMs, async () => (existsSync(kubeconfig) ? true : undefined));
     const client = RestClient.fromKubeconfig(kubeconfig, 'skiff-up');
     await until('the API server', o.timeoutMs, () => client.list(mustResource('namespaces')));
-    // The agent joins with a bootstrap token like an agent on another host, and then runs as system:node:<name>.
+    // Agents join with a bootstrap token like an agent on another host, and then run as system:node:<name>.
     const joinToken = await until('the join token', o.timeoutMs, async () =>
       existsSync(join(o.home, 'join-token')) ? readFileSync(join(o.home, 'join-token'), 'utf8').trim() : undefined,
     );
-    o.say(`starting the node agent and runtime for node ${o.nodeName}`);
-    const server = `https://127.0.0.1:${o.port}`;
-    startDetached(o.home, 'agent', ['agent', '--home', o.home, '--server', server, '--token', joinToken, '--node-name', o.nodeName, ...(o.agentArgs ?? [])]);
+    for (const n of nodes) {
+      if (runningPid(o.home, n.agent)) continue;
+      o.say(`starting the node agent for node ${n.name}`);
+      const server = n.home === o.home ? `https://127.0.0.1:${o.port}` : `https://${plan!.hostIp}:${o.port}`;
+      const args = ['agent', '--home', n.home, '--server', server, '--token', joinToken, '--node-name', n.name];
+      if (n.ip) args.push('--node-ip', n.ip);
+      startDetached(o.home, n.agent, [...args, ...cidrArgs, ...(o.agentArgs ?? [])], n.prefix);
+    }
     client.close();
   }
   const client = RestClient.fromKubeconfig(kubeconfig, 'skiff-up');
   try {
-    await until(`node ${o.nodeName} to be Ready`, o.timeoutMs, async () => {
-      const node = await client.get(mustResource('nodes'), undefined, o.nodeName).catch((err) => {
-        if (isStatusError(err, 'NotFound')) return undefined;
-        throw err;
+    for (const n of nodes) {
+      await until(`node ${n.name} to be Ready`, o.timeoutMs, async () => {
+        const node = await client.get(mustResource('nodes'), undefined, n.name).catch((err) => {
+          if (isStatusError(err, 'NotFound')) return undefined;
+          throw err;
+        });
+        return node && nodeReady(node as Parameters<typeof nodeReady>[0]) ? true : undefined;
       });
-      return node && nodeReady(node as Parameters<typeof nodeReady>[0]) ? true : undefined;
-    });
+      o.say(`node ${n.name} is Ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    }
   } finally {
     client.close();
   }
-  o.say(`node ${o.nodeName} is Ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 export interface DownOptions {
@@ -146,13 +198,18 @@ async function removePods(home: string, say: (l: string) => void): Promise<void>
   }
 }
 
-/** The agent removes its iptables chains and pod routes when it stops; this covers one that was killed. */
-async function removeNodeNetwork(say: (l: string) => void): Promise<void> {
+/**
+ * The agent removes its iptables chains, pod routes and DNS address when it stops; this covers one
+ * that was killed, from what it wrote in home (another cluster's chains and routes stay).
+ */
+async function removeNodeNetwork(home: string, say: (l: string) => void): Promise<void> {
   if (process.getuid?.() !== 0) return; // a non-root agent could not have made any
-  const r = await cleanupNodeNetwork().catch((err: Error) => (say(`could not remove the service proxy rules: ${err.message}`), undefined));
+  const saved = readAgentNetwork(home);
+  const r = await cleanupNodeNetwork({ prefix: saved.prefix, within: saved.clusterCidr }).catch(
+    (err: Error) => (say(`could not remove the service proxy rules: ${err.message}`), undefined),
+  );
   if (r?.chains || r?.routes) say(`removed the service proxy chains${r.routes ? ` and ${r.routes} pod route(s)` : ''}`);
-  // An agent that stopped cleanly took its DNS address away; one that was killed left it behind.
-  await removeDnsAddress(DNS_LINK, NODE_LOCAL_DNS).catch(() => undefined);
+  await removeDnsAddress(DNS_LINK, saved.dnsAddress ?? NODE_LOCAL_DNS).catch(() => undefined);
 }
 
 /** Removes the runtime's parent cgroup, empty once its pods are gone (the runtime makes it again). */
@@ -165,8 +222,20 @@ async function removePodCgroups(home: string, say: (l: string) => void): Promise
 }
 
 export async function down(o: DownOptions): Promise<void> {
+  // The extra nodes first: their agents, pods and runtimes, then their namespaces and the bridge.
+  const plan = savedPlan(o.home);
+  for (const n of plan?.nodes ?? []) {
+    await stopPid(o.home, `${n.name}.agent`, o.say);
+    await removePods(n.home, o.say);
+    await stopPid(o.home, `${n.name}.runtime`, o.say);
+    await removePodCgroups(n.home, o.say);
+  }
+  if (plan) {
+    o.say(`removing the node network ${plan.bridge} and ${plan.nodes.length} node namespace(s)`);
+    removeNodeNamespaces(o.home, plan);
+  }
   await stopPid(o.home, 'agent', o.say);
-  await removeNodeNetwork(o.say);
+  await removeNodeNetwork(o.home, o.say);
   await removePods(o.home, o.say);
   await stopPid(o.home, 'runtime', o.say);
   await removePodCgroups(o.home, o.say);

@@ -22,6 +22,7 @@ import { LABEL_POD_UID } from './labels.js';
 import { startLogServer, type LogServer } from './log-server.js';
 import { NodeLease } from './node-lease.js';
 import { NodeReporter } from './node.js';
+import { waitForPodCidr } from './pod-cidr.js';
 import { startNodeNetwork, type NodeNetwork } from './proxy/index.js';
 import { allocatableOf, capacityOf } from './node-status.js';
 import { ProbeManager } from './probe-manager.js';
@@ -141,6 +142,7 @@ class NodeAgent implements Agent {
     if (this.cfg.logServer) this.logServer = await startLogServer({ ...this.cfg.logServer, runtime: this.cfg.runtime, lookup: (ns, name) => this.pods.store.getByName(ns, name) });
     await this.node.register();
     await this.renewLease();
+    if (this.cfg.network) await this.configureRuntimeNetwork();
     this.pods.addEventHandler({
       onAdd: (p) => this.enqueue(p),
       onUpdate: (_o, p) => this.enqueue(p),
@@ -198,6 +200,17 @@ class NodeAgent implements Agent {
       const key = this.keyByUid.get(uid);
       if (key) this.queue.add(key);
     }
+  }
+
+  /**
+   * configureRuntimeNetwork gives the runtime this node's pod CIDR before any pod starts. With a
+   * cluster CIDR the service proxy masquerades traffic leaving the cluster, so the bridge must not
+   * NAT pod-to-pod traffic between nodes.
+   */
+  private async configureRuntimeNetwork(): Promise<void> {
+    const podCidr = this.cfg.podCidr ?? (await waitForPodCidr(this.cfg.client, this.cfg.nodeName, this.abort.signal));
+    if (!podCidr) return;
+    await this.cfg.runtime.updateRuntimeConfig({ podCidr, ipMasq: !this.cfg.network?.proxy?.clusterCidr });
   }
 
   private async renewLease(): Promise<void> {

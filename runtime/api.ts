@@ -191,6 +191,8 @@ export interface VersionInfo {
 /** The runtime service: sandboxes, containers and images. */
 export interface RuntimeService {
   version(): Promise<VersionInfo>;
+  /** CRI's UpdateRuntimeConfig: the node agent hands over the node's pod CIDR once it knows it. */
+  updateRuntimeConfig(config: RuntimeConfig): Promise<void>;
 
   runPodSandbox(config: PodSandboxConfig): Promise<string>;
   stopPodSandbox(id: string): Promise<void>;
@@ -213,6 +215,18 @@ export interface RuntimeService {
   /** undefined when the image is not present. */
   imageStatus(image: string): Promise<Image | undefined>;
   removeImage(image: string): Promise<void>;
+}
+
+/** RuntimeConfig is what the node agent tells the runtime about the node's pod network. */
+export interface RuntimeConfig {
+  /** The node's spec.podCIDR: new sandboxes get their addresses from it. */
+  podCidr: string;
+  /**
+   * Whether the pod bridge masquerades traffic leaving the pod CIDR (the default). An agent whose
+   * service proxy masquerades traffic leaving the cluster turns it off, so pod-to-pod traffic
+   * across nodes keeps its source address.
+   */
+  ipMasq?: boolean;
 }
 
 /** A runtime call failed; `code` follows gRPC status names so both sides of the wire agree. */

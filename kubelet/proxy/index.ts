@@ -5,7 +5,8 @@ import { realClock, type Clock } from '../../client/clock.js';
 import { InformerFactory } from '../../client/informer-factory.js';
 import type { RestClient } from '../../client/rest.js';
 import { RouteController } from '../routes/controller.js';
-import { removeAllPodRoutes, ROUTE_PROTO } from '../routes/ip-route.js';
+import { deletePodRoute, listPodRoutes, ROUTE_PROTO } from '../routes/ip-route.js';
+import { cidrWithin } from '../routes/plan.js';
 import { hostExec, type Exec } from './iptables.js';
 import { cleanupProxyRules, ServiceProxy } from './proxier.js';
 import { DEFAULT_PROXY_CONFIG, type ProxyConfig } from './rules.js';
@@ -44,7 +45,9 @@ export function startNodeNetwork(opts: NodeNetworkOptions & Deps): NodeNetwork {
   const exec = hostExec(opts.netns);
   const factory = InformerFactory.forClient(opts.client, {}, { clock, onError: (e) => opts.onError?.(e, 'network informers') });
   const proxy = new ServiceProxy({ factory, exec, clock, config: opts.proxy, minSyncPeriodMs: opts.minSyncPeriodMs, onError: opts.onError });
-  const routes = opts.routes === false ? undefined : new RouteController({ factory, exec, clock, nodeName: opts.nodeName, proto: opts.routeProto, onError: opts.onError });
+  const routes = opts.routes === false ? undefined : new RouteController({
+    factory, exec, clock, nodeName: opts.nodeName, proto: opts.routeProto, within: opts.proxy?.clusterCidr, onError: opts.onError,
+  });
   factory.start();
   proxy.start();
   routes?.start();
@@ -60,10 +63,15 @@ export function startNodeNetwork(opts: NodeNetworkOptions & Deps): NodeNetwork {
   };
 }
 
-/** cleanupNodeNetwork removes Skiff's chains, the jumps to them and its pod routes; says what it removed. */
-export async function cleanupNodeNetwork(o: { exec?: Exec; prefix?: string; proto?: string } = {}): Promise<{ chains: boolean; routes: number }> {
+/**
+ * cleanupNodeNetwork removes Skiff's chains (those with the prefix), the jumps to them and its pod
+ * routes (only those inside `within` when given, so another cluster's stay); says what it removed.
+ */
+export async function cleanupNodeNetwork(o: { exec?: Exec; prefix?: string; proto?: string; within?: string } = {}): Promise<{ chains: boolean; routes: number }> {
   const exec = o.exec ?? hostExec();
+  const proto = o.proto ?? ROUTE_PROTO;
   const chains = await cleanupProxyRules(exec, o.prefix ?? DEFAULT_PROXY_CONFIG.prefix);
-  const routes = await removeAllPodRoutes(exec, o.proto ?? ROUTE_PROTO);
-  return { chains, routes };
+  const mine = (await listPodRoutes(exec, proto)).filter((r) => !o.within || cidrWithin(r.dst, o.within));
+  for (const r of mine) await deletePodRoute(exec, r.dst, proto);
+  return { chains, routes: mine.length };
 }

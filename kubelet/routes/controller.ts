@@ -10,8 +10,8 @@ import type { InformerFactory } from '../../client/informer-factory.js';
 import type { Informer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { hostExec, type Exec } from '../proxy/iptables.js';
-import { deletePodRoute, listPodRoutes, removeAllPodRoutes, replacePodRoute, ROUTE_PROTO } from './ip-route.js';
-import { desiredRoutes, diffRoutes } from './plan.js';
+import { deletePodRoute, listPodRoutes, replacePodRoute, ROUTE_PROTO } from './ip-route.js';
+import { cidrWithin, desiredRoutes, diffRoutes, type PodRoute } from './plan.js';
 
 export interface RouteControllerOptions {
   /** A cluster-wide factory; the caller starts it. */
@@ -23,6 +23,8 @@ export interface RouteControllerOptions {
   proto?: string;
   /** Remove our routes on stop (default true, so an agent leaves nothing behind). */
   cleanupOnStop?: boolean;
+  /** The cluster's pod CIDR: only routes inside it are this controller's (another cluster on the host keeps its own). */
+  within?: string;
   onError?: (err: unknown, what: string) => void;
 }
 
@@ -57,7 +59,7 @@ export class RouteController {
   async stop(): Promise<void> {
     this.queue.shutDown();
     await this.worker;
-    if (this.opts.cleanupOnStop ?? true) await removeAllPodRoutes(this.exec, this.proto);
+    if (this.opts.cleanupOnStop ?? true) for (const r of await this.mine()) await deletePodRoute(this.exec, r.dst, this.proto);
   }
 
   private async run(): Promise<void> {
@@ -76,11 +78,17 @@ export class RouteController {
     }
   }
 
+  /** mine lists the routes this controller owns: its protocol, inside the cluster CIDR when known. */
+  private async mine(): Promise<PodRoute[]> {
+    const within = this.opts.within;
+    return (await listPodRoutes(this.exec, this.proto)).filter((r) => !within || cidrWithin(r.dst, within));
+  }
+
   /** sync applies every change it can and throws the first failure after trying the rest. */
   async sync(): Promise<void> {
     this.stats.syncs++;
     const want = desiredRoutes(this.nodes.store.list(), this.opts.nodeName);
-    const changes = diffRoutes(await listPodRoutes(this.exec, this.proto), want);
+    const changes = diffRoutes(await this.mine(), want);
     const errors: unknown[] = [];
     for (const r of changes.replace) await replacePodRoute(this.exec, r, this.proto).catch((e) => errors.push(e));
     for (const dst of changes.remove) await deletePodRoute(this.exec, dst, this.proto).catch((e) => errors.push(e));

@@ -17,6 +17,7 @@ import {
   type PodSandboxConfig,
   type PodSandboxFilter,
   type PodSandboxStatus,
+  type RuntimeConfig,
   type RuntimeService,
   type VersionInfo,
 } from '../api.js';
@@ -73,6 +74,8 @@ export class FakeRuntime implements RuntimeService {
   private nextIp = 1;
   private readonly ipPrefix: string;
   private readonly writeLogs: boolean;
+  /** The last UpdateRuntimeConfig, for assertions. */
+  runtimeConfig?: RuntimeConfig;
 
   constructor(opts: FakeRuntimeOptions = {}) {
     this.clock = opts.clock ?? realClock;
@@ -85,6 +88,11 @@ export class FakeRuntime implements RuntimeService {
 
   async version(): Promise<VersionInfo> {
     return { version: '0.1.0', runtimeName: 'fake', runtimeVersion: '0.1.0', runtimeApiVersion: 'v1' };
+  }
+
+  async updateRuntimeConfig(config: RuntimeConfig): Promise<void> {
+    this.record('updateRuntimeConfig', config);
+    this.runtimeConfig = { ...config };
   }
 
   async runPodSandbox(config: PodSandboxConfig): Promise<string> {

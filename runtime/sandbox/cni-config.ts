@@ -11,6 +11,8 @@ export interface NetworkOptions {
   /** host-local keeps its allocations here. */
   ipamDataDir: string;
   networkName: string;
+  /** Masquerade traffic leaving the pod CIDR (default true; off when the node agent masquerades traffic leaving the cluster). */
+  ipMasq?: boolean;
 }
 
 /** CniPluginConf is one plugin's configuration in a chain. */
@@ -30,8 +32,10 @@ export function podNetwork(opts: NetworkOptions, ports: PortMapping[]): CniNetwo
       type: 'bridge',
       bridge: opts.bridge,
       isGateway: true,
-      ipMasq: true,
+      ipMasq: opts.ipMasq ?? true,
       hairpinMode: true,
+      // The node's pod CIDR can change (UpdateRuntimeConfig); the bridge then takes its new gateway address.
+      forceAddress: true,
       ipam: {
         type: 'host-local',
         ranges: [[{ subnet: opts.podCidr }]],

@@ -28,6 +28,11 @@ export class SandboxManager {
 
   constructor(private readonly opts: SandboxManagerOptions) {}
 
+  /** setNetwork changes the pod network of sandboxes made from now on (UpdateRuntimeConfig). */
+  setNetwork(change: Partial<Pick<NetworkOptions, 'podCidr' | 'ipMasq'>>): void {
+    this.opts.network = { ...this.opts.network, ...change };
+  }
+
   async open(): Promise<void> {
     await mkdir(join(this.opts.root, 'sandboxes'), { recursive: true });
     for (const id of await readdir(join(this.opts.root, 'sandboxes'))) {

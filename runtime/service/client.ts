@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import {
   RuntimeError,
   type AuthConfig, type Container, type ContainerConfig, type ContainerFilter, type ContainerStatus, type ExecSyncResponse,
-  type Image, type PodSandbox, type PodSandboxConfig, type PodSandboxFilter, type PodSandboxStatus, type RuntimeService,
+  type Image, type PodSandbox, type PodSandboxConfig, type PodSandboxFilter, type PodSandboxStatus, type RuntimeConfig, type RuntimeService,
   type VersionInfo,
 } from '../api.js';
 import type { ImportedImage } from '../images/import.js';
@@ -33,6 +33,7 @@ export function connectRuntime(socketPath: string): RuntimeClient {
   return {
     close: () => client.close(),
     version: () => call<VersionInfo>('Version'),
+    updateRuntimeConfig: (config: RuntimeConfig) => none('UpdateRuntimeConfig', { config }),
     runPodSandbox: (config: PodSandboxConfig) => id('RunPodSandbox', { config }),
     stopPodSandbox: (sid: string) => none('StopPodSandbox', { id: sid }),
     removePodSandbox: (sid: string) => none('RemovePodSandbox', { id: sid }),

@@ -1,5 +1,5 @@
 // The gRPC methods as functions of a RuntimeService: request message in, response message out.
-import { RuntimeError, type AuthConfig, type ContainerConfig, type ContainerFilter, type PodSandboxConfig, type PodSandboxFilter, type RuntimeService } from '../api.js';
+import { RuntimeError, type AuthConfig, type RuntimeConfig, type ContainerConfig, type ContainerFilter, type PodSandboxConfig, type PodSandboxFilter, type RuntimeService } from '../api.js';
 import type { ImportedImage } from '../images/import.js';
 
 /** ImageImporter is what a runtime needs for the ImportImage RPC (RuncRuntime has it). */
@@ -22,6 +22,7 @@ export function handlers(rt: RuntimeService): Record<string, Handler> {
   const image = (req: Record<string, unknown>) => String(req.image ?? '');
   return {
     Version: () => rt.version(),
+    UpdateRuntimeConfig: async (req) => (await rt.updateRuntimeConfig((req.config ?? {}) as RuntimeConfig), EMPTY),
     RunPodSandbox: async (req) => ({ id: await rt.runPodSandbox(req.config as PodSandboxConfig) }),
     StopPodSandbox: async (req) => (await rt.stopPodSandbox(id(req)), EMPTY),
     RemovePodSandbox: async (req) => (await rt.removePodSandbox(id(req)), EMPTY),

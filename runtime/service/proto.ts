@@ -78,6 +78,8 @@ message PullImageRequest { string image = 1; optional AuthConfig auth = 2; }
 message ImageRequest { string image = 1; }
 message ListImagesResponse { repeated Image items = 1; }
 message ImageStatusResponse { optional Image image = 1; }
+message RuntimeConfig { string podCidr = 1; optional bool ipMasq = 2; }
+message UpdateRuntimeConfigRequest { RuntimeConfig config = 1; }
 message ImportImageRequest { string path = 1; optional string name = 2; }
 message ImportedImage { string name = 1; string manifestDigest = 2; }
 message ImportImageResponse { repeated ImportedImage items = 1; }
@@ -87,6 +89,8 @@ message ImportImageResponse { repeated ImportedImage items = 1; }
 // INVALID_ARGUMENT, FAILED_PRECONDITION, DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE.
 service RuntimeService {
   rpc Version(Empty) returns (VersionResponse);
+  // UpdateRuntimeConfig: the node's pod CIDR, from the node agent; new sandboxes use it. Kept on disk.
+  rpc UpdateRuntimeConfig(UpdateRuntimeConfigRequest) returns (Empty);
   // RunPodSandbox creates namespaces, the pod network and the pod's files; returns the sandbox id.
   rpc RunPodSandbox(RunPodSandboxRequest) returns (IdResponse);
   // StopPodSandbox kills the pod's containers and releases its network; repeatable.

@@ -2,13 +2,13 @@
 // root (images/, sandboxes/, containers/, runc/, cni/), so a new RuncRuntime on the same root
 // (after a restart) sees every sandbox, container, log and exit code. Every call is idempotent as
 // CRI requires: stopping a stopped container or removing a removed sandbox succeeds.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   RuntimeError,
   type AuthConfig, type Container, type ContainerConfig, type ContainerFilter, type ContainerStatus,
   type ExecSyncResponse, type Image, type PodSandbox, type PodSandboxConfig, type PodSandboxFilter,
-  type PodSandboxStatus, type RuntimeService, type VersionInfo,
+  type PodSandboxStatus, type RuntimeConfig, type RuntimeService, type VersionInfo,
 } from '../api.js';
 import { prepareContainer } from '../containers/create.js';
 import { nowNs } from '../containers/exit-record.js';
@@ -65,7 +65,24 @@ export class RuncRuntime implements RuntimeService {
     await mkdir(this.opts.root, { recursive: true });
     await this.containers.open();
     await this.sandboxes.open();
+    // The agent's last UpdateRuntimeConfig outlives a restart of the runtime.
+    const saved = await readFile(this.configFile, 'utf8').then((t) => JSON.parse(t) as RuntimeConfig, () => undefined);
+    if (saved?.podCidr) this.sandboxes.setNetwork({ podCidr: saved.podCidr, ipMasq: saved.ipMasq });
     return this;
+  }
+
+  private get configFile(): string {
+    return join(this.opts.root, 'runtime-config.json');
+  }
+
+  /** updateRuntimeConfig takes the node's pod CIDR for the sandboxes made from now on, and keeps it on disk. */
+  async updateRuntimeConfig(config: RuntimeConfig): Promise<void> {
+    if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(config.podCidr ?? '')) {
+      throw new RuntimeError('INVALID_ARGUMENT', `pod CIDR ${JSON.stringify(config.podCidr)} is not an IPv4 CIDR`);
+    }
+    const next: RuntimeConfig = { podCidr: config.podCidr, ...(config.ipMasq === undefined ? {} : { ipMasq: config.ipMasq }) };
+    this.sandboxes.setNetwork(next);
+    await writeFile(this.configFile, `${JSON.stringify(next)}\n`);
   }
 
   /** close releases what the runtime holds in this process; containers keep running. */

@@ -79,10 +79,14 @@ describe.skipIf(!canRun)('a cluster on this machine with real containers (skiff 
     execFileSync('sh', [join(ROOT, 'hack/images/build.sh'), join(home, 'images')], { stdio: 'ignore' });
     await skiff(['images', 'import', '--home', home, ...['tools-v1', 'web-v1', 'web-v2'].map((i) => join(home, 'images', `demo-${i}.tar`))]);
     const [port, etcdClient, etcdPeer, logPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const runtimeArgs = `--pod-cidr 10.${150 + (process.pid % 50)}.${randomBytes(1)[0]}.0/24 --bridge skc${id} --cgroup-root /skiff-it-${id}`;
+    // A pod range, bridge, cgroup, chain prefix and DNS address of its own, apart from other clusters on the host.
+    const podCidr = `10.${150 + (process.pid % 50)}.${randomBytes(1)[0]}.0/24`;
+    const runtimeArgs = `--bridge skc${id} --cgroup-root /skiff-it-${id}`;
+    const agentArgs = `--proxy-chain-prefix C${id.toUpperCase()} --cluster-dns-address 169.254.${1 + randomBytes(1)[0]! % 250}.${1 + randomBytes(1)[0]! % 250}`;
     upArgs = [
       'up', '--home', home, '--port', String(port), '--node-name', `node-${id}`, '--log-server-port', String(logPort),
       '--etcd-client-port', String(etcdClient), '--etcd-peer-port', String(etcdPeer), '--runtime-args', runtimeArgs,
+      '--cluster-cidr', podCidr, '--agent-args', agentArgs,
     ];
     const up = await skiff(upArgs);
     expect(up.stdout).toContain(`node node-${id} is Ready`);

@@ -1,7 +1,8 @@
 // Host-gw pod routes: the Node list in, the routes this node needs out. No I/O.
 import { describe, expect, it } from 'vitest';
 import type { Node } from '../../../api/types/core.js';
-import { desiredRoutes, diffRoutes, internalIP, podCidrs } from '../../../kubelet/routes/plan.js';
+import { cidrWithin, desiredRoutes, diffRoutes, internalIP, podCidrs } from '../../../kubelet/routes/plan.js';
+import { podCidrOf } from '../../../kubelet/pod-cidr.js';
 
 function node(name: string, ip: string | undefined, cidr: string | string[] | undefined): Node {
   return {
@@ -50,4 +51,23 @@ describe('diffRoutes', () => {
     const r = (l: string[][]) => l.map(([dst, via]) => ({ dst: dst!, via: via! }));
     expect(diffRoutes(r(cur), r(want))).toEqual({ replace: r(replace), remove });
   });
+});
+
+describe('cidrWithin (which routes are this cluster\'s)', () => {
+  it.each([
+    { inner: '10.244.1.0/24', outer: '10.244.0.0/16', want: true },
+    { inner: '10.244.1.7', outer: '10.244.0.0/16', want: true },
+    { inner: '10.245.1.0/24', outer: '10.244.0.0/16', want: false },
+    { inner: '10.244.0.0/15', outer: '10.244.0.0/16', want: false },
+    { inner: '10.244.0.0/16', outer: '10.244.0.0/16', want: true },
+    { inner: 'default', outer: '10.244.0.0/16', want: false },
+  ])('$inner in $outer: $want', ({ inner, outer, want }) => expect(cidrWithin(inner, outer)).toBe(want));
+});
+
+describe('podCidrOf (the range the agent hands to the runtime)', () => {
+  it.each([
+    { name: 'podCIDRs first', spec: { podCIDR: '10.1.0.0/24', podCIDRs: ['fd00::/64', '10.2.0.0/24'] }, want: '10.2.0.0/24' },
+    { name: 'podCIDR alone', spec: { podCIDR: '10.1.0.0/24' }, want: '10.1.0.0/24' },
+    { name: 'not assigned yet', spec: {}, want: undefined },
+  ])('$name', ({ spec, want }) => expect(podCidrOf({ spec })).toBe(want));
 });

@@ -38,6 +38,11 @@ describe('runtime gRPC service', () => {
     expect((await client.version()).runtimeApiVersion).toBeTruthy();
   });
 
+  it('carries UpdateRuntimeConfig (the node agent hands over the pod CIDR)', async () => {
+    await client.updateRuntimeConfig({ podCidr: '10.88.3.0/24', ipMasq: false });
+    expect(fake.runtimeConfig).toEqual({ podCidr: '10.88.3.0/24', ipMasq: false });
+  });
+
   it('passes configs through without losing fields (runAsUser 0 stays 0, absent stays absent)', async () => {
     const pod = await client.runPodSandbox(podCfg);
     await client.createContainer(pod, ctrCfg, podCfg);

@@ -11,6 +11,9 @@ describe('podNetwork', () => {
     expect(net.plugins.map((p) => p.type)).toEqual(['bridge']);
     expect(net.plugins[0]).toMatchObject({ bridge: 'skiff0', isGateway: true, ipMasq: true, ipam: { type: 'host-local', ranges: [[{ subnet: '10.88.0.0/16' }]], dataDir: '/r/cni/ipam' } });
   });
+  it('leaves NAT to the node agent when told to (pod-to-pod across nodes keeps its source)', () => {
+    expect(podNetwork({ ...opts, ipMasq: false }, []).plugins[0]).toMatchObject({ ipMasq: false, forceAddress: true });
+  });
   it('adds portmap with runtimeConfig for host ports', () => {
     const net = podNetwork(opts, [{ protocol: 'TCP', containerPort: 8080, hostPort: 30080 }, { protocol: 'UDP', containerPort: 53 }]);
     expect(net.plugins[1]).toMatchObject({ type: 'portmap', runtimeConfig: { portMappings: [{ hostPort: 30080, containerPort: 8080, protocol: 'tcp' }] } });
