@@ -7,7 +7,8 @@
 // Reference counting is by pod UID: a pod registers what it uses before it is synced, and the
 // last pod to let go of an object stops its watch. If the API server refuses the list or watch
 // (403: an authorizer that grants nodes only `get` on these objects), that object falls back to a
-// GET on every read (upstream's "Get" strategy) and its changes are seen at the next resync.
+// GET on every read (upstream's "Get" strategy) and its changes are seen at the next resync; so do
+// the objects of that kind registered later (one refusal, one report, until the agent restarts).
 
 import { StatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/meta.js';
@@ -67,6 +68,7 @@ export function podObjectRefs(pod: Pod): { kind: ObjectKind; name: string }[] {
 export class ReferencedObjects {
   private readonly entries = new Map<string, Entry>();
   private readonly byPod = new Map<string, string[]>();
+  private readonly refused = new Set<ObjectKind>();
   private stopped = false;
 
   constructor(private readonly o: ReferencedObjectsOptions) {}
@@ -143,13 +145,13 @@ export class ReferencedObjects {
     const [kind, namespace, name] = splitKey(key);
     const lw = this.o.lw?.(kind, namespace, name) ?? restListerWatcher(this.o.client, RESOURCES[kind], { namespace, fieldSelector: `metadata.name=${name}` });
     const informer = new Informer(lw, { clock: this.o.clock, onError: (err) => this.watchFailed(key, err) });
-    e = { kind, namespace, name, pods: new Set(), informer, getOnly: false };
+    e = { kind, namespace, name, pods: new Set(), informer, getOnly: this.refused.has(kind) };
     const changed = () => {
       if (informer.hasSynced()) this.o.onChange([...(this.entries.get(key)?.pods ?? [])]);
     };
     informer.addEventHandler({ onAdd: changed, onUpdate: changed, onDelete: changed });
     this.entries.set(key, e);
-    if (!this.stopped) informer.start();
+    if (!this.stopped && !e.getOnly) informer.start();
     return e;
   }
 
@@ -157,7 +159,8 @@ export class ReferencedObjects {
   private watchFailed(key: string, err: unknown): void {
     const e = this.entries.get(key);
     if (e && err instanceof StatusError && err.code === 403) {
-      if (!e.getOnly) this.o.onError?.(err, `watch ${e.kind} ${e.namespace}/${e.name} refused; reading it with GET on every sync`);
+      if (!this.refused.has(e.kind)) this.o.onError?.(err, `watch of ${e.kind} ${e.namespace}/${e.name} refused; reading ${e.kind} with GET on every sync`);
+      this.refused.add(e.kind);
       e.getOnly = true;
       void e.informer.stop();
       return;

@@ -119,6 +119,13 @@ describe('ReferencedObjects', () => {
     expect(await objs.configMap('ns', 'app')).toBeDefined();
     expect(gets).toEqual(['configmaps/ns/app', 'configmaps/ns/app']);
     expect(errors).toHaveLength(1);
+    // Later objects of the refused kind go straight to GET: no list attempt, no second report.
+    const later = lwFor('configmaps', 'ns', 'later');
+    objs.setPod(usesCm('p2', 'later'));
+    await settle();
+    expect(await objs.configMap('ns', 'later')).toBeUndefined();
+    expect(later.listCalls).toBe(0);
+    expect(errors).toHaveLength(1);
     await objs.stop();
   });
 
