@@ -294,11 +294,11 @@ describe.skipIf(!canRun)('a 3-node cluster from ./hack/up.sh --nodes 3 (netns no
       return pods.filter((p) => p.node !== dead).length === 6;
     }, 120_000, 500);
     const { clusterIP } = await service();
-    const pods = await readyPods();
-    const live = new Set(pods.filter((p) => p.node !== dead).map((p) => p.name));
+    let live = new Set<string>();
     // The dead node's pods are out of the Endpoints: every answer comes from a live one.
     const strays: string[] = [];
     await waitFor('the Service to answer from live pods only', async () => {
+      live = new Set((await readyPods()).filter((p) => p.node !== dead).map((p) => p.name));
       for (let i = 0; i < 20; i++) {
         const answer = await getOnce(`http://${clusterIP}/`).then((r) => hostOf(r.body) ?? `HTTP ${r.status}`, (err: Error) => err.message);
         if (!live.has(answer)) {
