@@ -135,7 +135,8 @@ function pods(a: RequestAttributes, node: string, sub: string, graph: NodeGraph)
 }
 
 function referenced(a: RequestAttributes, node: string, kind: RefKind, graph: NodeGraph): Decision {
-  if (a.verb !== 'get' || a.subresource || !a.name || !a.namespace) return deny();
+  // get by name, or list/watch narrowed to that name (metadata.name field selector), as upstream.
+  if (!READ.has(a.verb) || a.subresource || !a.name || !a.namespace) return deny();
   const used = graph.podsOnNode(node, a.namespace).some((p) => podReferences(p)[kind].has(a.name!));
   return used ? ALLOW : noRelationship(node);
 }

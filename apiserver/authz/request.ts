@@ -39,9 +39,20 @@ export function requestAttributes(
     resource: t.res.plural,
     subresource: t.subresource,
     namespace: t.namespace,
-    name: t.name,
+    name: t.name ?? selectedName(verb, query),
     objectName,
   };
+}
+
+/**
+ * selectedName: a list or watch narrowed to one object by `fieldSelector=metadata.name=X` is about
+ * X, as upstream's RequestInfoFactory reads it (a kubelet watches each Secret its pods use so).
+ */
+function selectedName(verb: string, query: Query): string | undefined {
+  if (verb !== 'list' && verb !== 'watch') return undefined;
+  const sel = query.fieldSelector;
+  const m = typeof sel === 'string' ? /^metadata\.name==?([^,=!]+)$/.exec(sel.trim()) : null;
+  return m?.[1];
 }
 
 /** storeGraph answers NodeGraph questions from the pods watch cache (indexed by spec.nodeName). */

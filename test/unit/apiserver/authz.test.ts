@@ -2,6 +2,7 @@
 // controller-manager, bootstrap tokens and strangers, and the upstream-worded 403.
 import { describe, expect, it } from 'vitest';
 import { authorize, forbidden, podReferences, type NodeGraph, type PodLike, type RequestAttributes } from '../../../apiserver/authz/index.js';
+import { requestAttributes } from '../../../apiserver/authz/request.js';
 import { nodeUser, USER_CONTROLLER_MANAGER, USER_SCHEDULER, type UserInfo } from '../../../apiserver/auth.js';
 
 const admin: UserInfo = { name: 'admin', groups: ['system:masters'] };
@@ -79,6 +80,9 @@ const cases: Case[] = [
   ['node cannot get a Secret of an unbound pod', n1, res('get', 'secrets', { namespace: 'shop', name: 'unbound' }), false],
   ['node cannot list Secrets', n1, res('list', 'secrets', { namespace: 'shop' }), false],
   ['node cannot watch ConfigMaps', n1, res('watch', 'configmaps'), false],
+  ['node watches a Secret its pod mounts, by name', n1, res('watch', 'secrets', { namespace: 'shop', name: 'tls' }), true],
+  ['node lists a ConfigMap its pod uses, by name', n1, res('list', 'configmaps', { namespace: 'shop', name: 'settings' }), true],
+  ['node cannot watch an unreferenced Secret by name', n1, res('watch', 'secrets', { namespace: 'shop', name: 'other' }), false],
   ['node lists Services', n1, res('list', 'services', { namespace: 'shop' }), true],
   ['node watches Endpoints', n1, res('watch', 'endpoints'), true],
   ['node cannot update a Service', n1, res('update', 'services', { namespace: 'shop', name: 's' }), false],
@@ -155,5 +159,18 @@ describe('podReferences', () => {
     expect([...refs.secrets].sort()).toEqual(['init-s', 'pull']);
     expect([...refs.persistentvolumeclaims]).toEqual(['data']);
     expect(refs.configmaps.size).toBe(0);
+  });
+});
+
+describe('requestAttributes: a list or watch narrowed by metadata.name is about that object', () => {
+  const u = nodeUser('n1');
+  it.each([
+    { q: { watch: '1', fieldSelector: 'metadata.name=tls' }, want: 'tls' },
+    { q: { fieldSelector: 'metadata.name==tls' }, want: 'tls' },
+    { q: { watch: '1', fieldSelector: 'metadata.name=tls,metadata.namespace=shop' }, want: undefined },
+    { q: { watch: '1', fieldSelector: 'metadata.name!=tls' }, want: undefined },
+    { q: { watch: '1' }, want: undefined },
+  ])('$q.fieldSelector', ({ q, want }) => {
+    expect(requestAttributes(u, 'GET', '/api/v1/namespaces/shop/secrets', q).name).toBe(want);
   });
 });
