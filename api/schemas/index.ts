@@ -1,5 +1,6 @@
-// Every kind's schema, compiled once at module load. One ajv pass answers both questions the
-// API server asks: is the body structurally decodable, and which fields are unknown.
+// Every kind's schema, compiled once, on the kind's first use: compiling them all costs more than
+// a second of start-up, before the API server can answer anything. One ajv pass answers both
+// questions the API server asks: is the body structurally decodable, and which fields are unknown.
 
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isQuantity } from '../quantity.js';
@@ -41,14 +42,23 @@ function newAjv(): Ajv {
   return ajv;
 }
 
-const ajv = newAjv();
-const VALIDATORS = new Map<string, ValidateFunction>(
-  Object.entries(SCHEMAS).map(([kind, schema]) => [kind, ajv.compile(schema)]),
-);
+let ajv: Ajv | undefined;
+const VALIDATORS = new Map<string, ValidateFunction>();
+
+function validatorFor(kind: string): ValidateFunction | undefined {
+  let validate = VALIDATORS.get(kind);
+  const schema = SCHEMAS[kind];
+  if (!validate && schema) {
+    ajv ??= newAjv();
+    validate = ajv.compile(schema);
+    VALIDATORS.set(kind, validate);
+  }
+  return validate;
+}
 
 /** All schema violations of obj (type errors and unknown fields alike); [] when clean. */
 export function schemaErrors(kind: string, obj: unknown): ErrorObject[] {
-  const validate = VALIDATORS.get(kind);
+  const validate = validatorFor(kind);
   if (!validate) throw new Error(`no schema for kind ${kind}`);
   return validate(obj) ? [] : [...(validate.errors ?? [])];
 }
