@@ -2,7 +2,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { Etcd3 } from 'etcd3';
 
 export interface EtcdProcessOptions {
   dataDir: string;
@@ -37,6 +36,9 @@ export async function startEtcd(opts: EtcdProcessOptions): Promise<EtcdProcess> 
       `--initial-cluster=${opts.name ?? 'skiff'}=${peer}`,
       '--quota-backend-bytes=8589934592',
       '--snapshot-count=50000',
+      // One member campaigns alone after an election timeout on every restart: keep it short (5 heartbeats, etcd's minimum ratio).
+      '--heartbeat-interval=100',
+      '--election-timeout=500',
     ],
     { stdio: ['ignore', log, log], detached: false },
   );
@@ -52,22 +54,25 @@ export async function startEtcd(opts: EtcdProcessOptions): Promise<EtcdProcess> 
   };
 }
 
-/** Waits until etcd answers a read, or fails when the process dies first. */
+/**
+ * Waits until etcd's /health says it has a leader and serves reads, or fails when the process dies
+ * first. Plain HTTP on every try: a gRPC channel that failed while etcd was still starting waits
+ * out its reconnect back-off (seconds) even once etcd is up.
+ */
 export async function waitHealthy(endpoint: string, child?: ChildProcess, timeoutMs = 20_000): Promise<void> {
-  const client = new Etcd3({ hosts: endpoint, dialTimeout: 1000 });
   const deadline = Date.now() + timeoutMs;
-  try {
-    for (;;) {
-      if (child && child.exitCode !== null) throw new Error(`etcd exited with code ${child.exitCode}`);
-      try {
-        await client.get('/health-probe').options({ deadline: Date.now() + 1000 }).exec();
-        return;
-      } catch (err) {
-        if (Date.now() > deadline) throw new Error(`etcd at ${endpoint} not healthy: ${String(err)}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+  let last: unknown;
+  for (;;) {
+    if (child && child.exitCode !== null) throw new Error(`etcd exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1000) });
+      const body = (await res.json()) as { health?: string };
+      if (res.ok && body.health === 'true') return;
+      last = `health ${JSON.stringify(body)}`;
+    } catch (err) {
+      last = err;
     }
-  } finally {
-    client.close();
+    if (Date.now() > deadline) throw new Error(`etcd at ${endpoint} not healthy: ${String(last)}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
