@@ -9,7 +9,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { ShimConfig } from './shim.js';
+import type { Writable } from 'node:stream';
+import { launcherInput, type ShimConfig } from './shim.js';
 
 /**
  * shimCommand is how to run the shim: the compiled shim-main.js next to this module (dist/), or
@@ -44,7 +45,13 @@ export class ShimLauncher {
     const record = writeFile(join(cfg.stateDir, 'shim.json'), JSON.stringify(cfg)); // for people, not read back
     const shim = this.takeSpare();
     try {
-      shim.child.stdin?.end(`${JSON.stringify(cfg)}\n`);
+      // runc's arguments straight to the spare's pre-forked launcher first: runc starts while the
+      // idle shim wakes up for its config.
+      const input = (await shim.ready) ? launcherInput(cfg) : undefined;
+      const launcher = shim.child.stdio[3] as Writable | null;
+      if (input !== undefined && launcher) launcher.end(input);
+      else launcher?.destroy();
+      shim.child.stdin?.end(`${JSON.stringify({ ...cfg, prelaunched: input !== undefined && launcher !== null })}\n`);
       const line = await nextReport(shim);
       const m = /^started (\d+)$/.exec(line);
       if (m) return Number(m[1]);
@@ -67,7 +74,7 @@ export class ShimLauncher {
   close(): void {
     clearTimeout(this.spareTimer);
     this.spareTimer = undefined;
-    this.spare?.child.kill();
+    if (this.spare) dropShim(this.spare);
     this.spare = undefined;
   }
 
@@ -83,19 +90,34 @@ export class ShimLauncher {
   private takeSpare(): Shim {
     const spare = this.spare;
     this.spare = undefined;
-    return spare && spare.child.exitCode === null ? spare : this.spawnShim();
+    if (spare && spare.child.exitCode === null) return spare;
+    if (spare) dropShim(spare);
+    return this.spawnShim();
   }
 
   private spawnShim(): Shim {
-    const child = spawn(process.execPath, [...this.command, '--wait'], { detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
+    // fd 3: runc's arguments for the shim's pre-forked launcher (see shim.ts).
+    const child = spawn(process.execPath, [...this.command, '--wait'], { detached: true, stdio: ['pipe', 'pipe', 'ignore', 'pipe'] });
     child.unref();
     child.on('error', () => undefined);
     child.stdin?.on('error', () => undefined);
+    (child.stdio[3] as Writable | null)?.on('error', () => undefined);
     child.stdout?.on('error', () => undefined);
     const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
     const ready = lines.next().then((r) => !r.done && r.value === 'ready', () => false);
     return { child, lines, ready };
   }
+}
+
+/**
+ * dropShim kills an unused spare and closes our ends of its pipes: the launcher's fd 3 held open
+ * here would keep both this process's event loop and the shim's forked launcher waiting.
+ */
+function dropShim(shim: Shim): void {
+  shim.child.kill();
+  shim.child.stdin?.destroy();
+  shim.child.stdout?.destroy();
+  (shim.child.stdio[3] as Writable | null)?.destroy();
 }
 
 /** nextReport is the shim's line after "ready": "started <pid>" or "failed <message>". */

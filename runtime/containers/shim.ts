@@ -5,10 +5,11 @@
 // then deletes the container. SIGUSR1 reopens the log file.
 // runc is started through a small `sh` forked ahead of time (prestartRunc): forking a node
 // process costs tens of ms of page-table copying, which a spare shim pays while it waits for its
-// container instead of on the start's critical path; the sh then execs runc, so runc is still
-// the shim's child, with the same pipes.
+// container instead of on the start's critical path. The sh reads runc's arguments on its fd 3,
+// which is the spare shim's fd 3, a pipe from the runtime: the runtime writes them there itself
+// (launcherInput), so runc starts without waiting for the idle shim to wake up; the sh execs
+// runc, so runc is still the shim's child, with the shim's pipes as stdout and stderr.
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Writable } from 'node:stream';
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,26 +28,47 @@ export interface ShimConfig {
   maxLogBytes: number;
   cgroupsPath: string;
   runc: string;
+  /** The runtime has already handed runc's arguments to the spare shim's pre-forked launcher. */
+  prelaunched?: boolean;
 }
 
 /**
  * The pre-forked launcher: reads one argument per line from fd 3 until an empty line, closes fd 3
- * and execs them. If fd 3 ends first (the shim went away), `exec` with no arguments returns and
+ * and execs them. If fd 3 ends first (the runtime went away), `exec` with no arguments returns and
  * sh just exits.
  */
 const LAUNCHER = 'set --; while IFS= read -r a <&3 && [ -n "$a" ]; do set -- "$@" "$a"; done; exec 3<&-; [ $# -gt 0 ] && exec "$@"';
 
-/** PrestartedRunc is a forked sh waiting for runc's arguments on its fd 3. */
-export interface PrestartedRunc {
-  child: ChildProcess;
+/** runcArgs are the arguments of the shim's `runc run`. */
+export function runcArgs(cfg: ShimConfig): string[] {
+  return ['--root', cfg.runcRoot, '--log', join(cfg.stateDir, 'runc.log'), '--log-format', 'json',
+    'run', '--keep', '--bundle', cfg.bundle, '--pid-file', join(cfg.stateDir, 'pid'), cfg.id];
 }
 
-/** prestartRunc forks the launcher that runRunc later turns into runc (stdin /dev/null, stdout and stderr piped). */
+/**
+ * launcherInput is what the runtime writes to the launcher for cfg, or undefined when an argument
+ * cannot go on one line (then the shim spawns runc itself).
+ */
+export function launcherInput(cfg: ShimConfig): string | undefined {
+  const argv = [cfg.runc, ...runcArgs(cfg)];
+  return argv.every((a) => a !== '' && !a.includes('\n')) ? `${argv.join('\n')}\n\n` : undefined;
+}
+
+/** PrestartedRunc is a forked sh waiting for runc's arguments on its fd 3 (this process's fd 3). */
+export interface PrestartedRunc {
+  child: ChildProcess;
+  /** Resolves with the exit of the launcher (runc, once exec'd), whenever it comes. */
+  closed: Promise<number>;
+}
+
+/** prestartRunc forks the launcher (stdin /dev/null, stdout and stderr piped to this process). */
 export function prestartRunc(): PrestartedRunc {
-  const child = spawn('/bin/sh', ['-c', LAUNCHER], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
-  child.on('error', () => undefined);
-  (child.stdio[3] as Writable).on('error', () => undefined);
-  return { child };
+  const child = spawn('/bin/sh', ['-c', LAUNCHER], { stdio: ['ignore', 'pipe', 'pipe', 3] });
+  const closed = new Promise<number>((resolve) => {
+    child.on('error', () => resolve(128));
+    child.on('close', (code, signal) => resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15)));
+  });
+  return { child, closed };
 }
 
 /** runShim runs the container to its end; resolves when everything is recorded. */
@@ -68,7 +90,9 @@ export async function runShim(cfg: ShimConfig, prestarted?: PrestartedRunc): Pro
   const watcher: FSWatcher = watch(cfg.stateDir, (_ev, name) => {
     if (name === 'pid') markStarted();
   });
-  const code = await runRunc(cfg, pidFile, log, prestarted);
+  const code = runRunc(cfg, log, prestarted);
+  markStarted(); // runc, started by the runtime, may have written its pid before the watch began
+  const exitCode = await code;
   watcher.close();
   log.close();
   if (!markStarted()) {
@@ -77,34 +101,34 @@ export async function runShim(cfg: ShimConfig, prestarted?: PrestartedRunc): Pro
     report(`failed ${message}`);
   } else {
     const oom = oomKills(cfg.cgroupsPath) > 0;
-    await writeRecord(cfg.stateDir, EXIT_FILE, record(code, exitReason(code, oom), ''));
+    await writeRecord(cfg.stateDir, EXIT_FILE, record(exitCode, exitReason(exitCode, oom), ''));
   }
   await run(cfg.runc, ['--root', cfg.runcRoot, 'delete', '--force', cfg.id]);
 }
 
-function runRunc(cfg: ShimConfig, pidFile: string, log: LogFile, prestarted?: PrestartedRunc): Promise<number> {
-  const args = ['--root', cfg.runcRoot, '--log', join(cfg.stateDir, 'runc.log'), '--log-format', 'json',
-    'run', '--keep', '--bundle', cfg.bundle, '--pid-file', pidFile, cfg.id];
-  const argv = [cfg.runc, ...args];
-  // The launcher takes one line per argument: one holding a newline (or empty) is run directly.
-  const usable = prestarted && prestarted.child.exitCode === null && prestarted.child.signalCode === null
-    && argv.every((a) => a !== '' && !a.includes('\n'));
-  if (prestarted && !usable) prestarted.child.kill('SIGKILL');
-  const child = usable ? prestarted.child : spawn(cfg.runc, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.on('error', () => undefined);
-  if (usable) (child.stdio[3] as Writable).end(`${argv.join('\n')}\n\n`);
-  if (!child.stdout || !child.stderr) throw new Error('runc launcher without pipes');
+function runRunc(cfg: ShimConfig, log: LogFile, prestarted?: PrestartedRunc): Promise<number> {
+  let launched = prestarted;
+  if (launched && !cfg.prelaunched) {
+    launched.child.kill('SIGKILL'); // the runtime did not feed it: its fd 3 stays open, it would wait forever
+    launched = undefined;
+  }
+  if (!launched) {
+    const child = spawn(cfg.runc, runcArgs(cfg), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const closed = new Promise<number>((resolve) => {
+      child.on('error', () => resolve(128));
+      child.on('close', (code, signal) => resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15)));
+    });
+    launched = { child, closed };
+  }
+  const { child, closed } = launched;
   const out = streamSplitter('stdout');
   const err = streamSplitter('stderr');
-  child.stdout.setEncoding('utf8').on('data', (s: string) => log.write(out, s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => log.write(err, s));
-  return new Promise((resolve) => {
-    child.on('error', () => resolve(128));
-    child.on('close', (code, signal) => {
-      log.write(out, undefined);
-      log.write(err, undefined);
-      resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15));
-    });
+  child.stdout?.setEncoding('utf8').on('data', (s: string) => log.write(out, s));
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => log.write(err, s));
+  return closed.then((code) => {
+    log.write(out, undefined);
+    log.write(err, undefined);
+    return code;
   });
 }
 

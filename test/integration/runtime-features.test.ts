@@ -105,6 +105,8 @@ describe.skipIf(skip)('runc runtime features (skipped unless root with runc inst
     await rt.startContainer(id);
     const logPath = (await rt.containerStatus(id)).logPath;
     expect(await waitForFile(dirname(logPath), 'talker.log.1', 10_000)).toBe(true);
+    // The shim renames, then opens the new file: .1 can be seen a moment before the new log exists.
+    expect(await waitForFile(dirname(logPath), 'talker.log', 10_000)).toBe(true);
     renameSync(logPath, `${logPath}.moved`);
     await rt.reopenContainerLog(id);
     expect(await waitForFile(dirname(logPath), 'talker.log', 10_000)).toBe(true);
