@@ -69,6 +69,20 @@ export async function agentConnection(o: AgentOptions, nodeName: string): Promis
   return fromFile(existsSync(own) ? own : undefined);
 }
 
+/**
+ * tokenFromFile waits for a join token file (the server writes it once it serves) and reads it.
+ * An agent that joined before needs no token: it starts at once with the credentials it kept.
+ */
+export async function tokenFromFile(file: string, home: string, nodeName = hostname().toLowerCase(), timeoutMs = 120_000): Promise<string | undefined> {
+  if (existsSync(nodeKubeconfigPath(home, nodeName))) return undefined;
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(file) || readFileSync(file, 'utf8').trim() === '') {
+    if (Date.now() > deadline) throw new Error(`no join token in ${file} after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
 /** Parses `a=b,c=d` as --node-labels takes it. */
 export function parseLabels(text: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -258,6 +258,7 @@ export function registerComponentCommands(program: Command): void {
     .option('--kubeconfig <path>', 'kubeconfig to reach the API server')
     .option('--server <url>', 'API server URL, e.g. https://HOST:6443 (with --token: join, or a bearer token and --ca-file)')
     .option('--token <token>', 'join string from `skiff server`/`skiff token create` (K10<ca hash>::<id>.<secret>), or a bearer token')
+    .option('--token-file <path>', 'read --token from this file, waiting for it to appear (`skiff up` starts agents beside the server)')
     .option('--discovery-token-ca-cert-hash <sha256:hex>', "the CA pin for a bare <id>.<secret> token (kubeadm's flag)")
     .option('--ca-file <path>', "the cluster CA's certificate (with a plain bearer token)")
     .option('--node-name <name>', 'name of this node (default: the hostname)')
@@ -274,7 +275,8 @@ export function registerComponentCommands(program: Command): void {
     .option('--no-cluster-dns', 'run no cluster DNS server (pods then get the host resolvers)')
     .option('--proxy-chain-prefix <name>', "prefix of the service proxy's iptables chains (up to 7 characters)", proxyChainPrefix, 'SKIFF')
     .action(async (o) => {
-      const [{ parseLabels, runAgent }, { ensureRuntime, runtimeSocket }] = await Promise.all([agentCommand(), runtimeProcess()]);
+      const [{ parseLabels, runAgent, tokenFromFile }, { ensureRuntime, runtimeSocket }] = await Promise.all([agentCommand(), runtimeProcess()]);
+      if (o.tokenFile && !o.token) o.token = await tokenFromFile(o.tokenFile, o.home, o.nodeName);
       const socket = o.runtimeEndpoint ?? runtimeSocket(o.home);
       const runtime = () => ensureRuntime(o.home, socket, words(o.runtimeArgs));
       const clusterDns = o.clusterDns === false ? false : { domain: o.clusterDomain, address: o.clusterDnsAddress };

@@ -127,22 +127,18 @@ export async function up(o: UpOptions): Promise<void> {
       const own = n.home === o.home ? [] : ['--cgroup-root', `/skiff-${n.name}`];
       startDetached(o.home, n.runtime, ['runtime', '--home', n.home, ...(o.runtimeArgs ?? []), ...own], n.prefix);
     }
-    await until('the API server', o.timeoutMs, async () => (existsSync(kubeconfig) ? true : undefined));
-    const client = RestClient.fromKubeconfig(kubeconfig, 'skiff-up');
-    await until('the API server', o.timeoutMs, () => client.list(mustResource('namespaces')));
-    // Agents join with a bootstrap token like an agent on another host, and then run as system:node:<name>.
-    const joinToken = await until('the join token', o.timeoutMs, async () =>
-      existsSync(join(o.home, 'join-token')) ? readFileSync(join(o.home, 'join-token'), 'utf8').trim() : undefined,
-    );
+    // Agents start now too and load while the control plane comes up; they wait for the join token
+    // the server writes, then join with it like an agent on another host, and run as system:node:<name>.
+    const tokenFile = join(o.home, 'join-token');
     for (const n of nodes) {
       if (runningPid(o.home, n.agent)) continue;
       o.say(`starting the node agent for node ${n.name}`);
       const server = n.home === o.home ? `https://127.0.0.1:${o.port}` : `https://${plan!.hostIp}:${o.port}`;
-      const args = ['agent', '--home', n.home, '--server', server, '--token', joinToken, '--node-name', n.name];
+      const args = ['agent', '--home', n.home, '--server', server, '--token-file', tokenFile, '--node-name', n.name];
       if (n.ip) args.push('--node-ip', n.ip);
       startDetached(o.home, n.agent, [...args, ...cidrArgs, ...(o.agentArgs ?? [])], n.prefix);
     }
-    client.close();
+    await until('the API server', o.timeoutMs, async () => (existsSync(kubeconfig) ? true : undefined));
   }
   const client = RestClient.fromKubeconfig(kubeconfig, 'skiff-up');
   try {
