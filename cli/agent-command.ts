@@ -64,8 +64,10 @@ export async function agentConnection(o: AgentOptions, nodeName: string): Promis
     log(r.joined ? `joined ${o.server} as node ${nodeName}; credentials in ${r.path}` : `using the node credentials in ${r.path}`);
     return fromFile(r.path);
   }
-  if (o.server) return { client: agentClient(o), ca: o.caFile ? readFileSync(o.caFile, 'utf8') : undefined };
+  // A node that joined before runs on the credentials it kept (no join token needed again).
   const own = nodeKubeconfigPath(o.home, nodeName);
+  if (existsSync(own) && !o.token) return fromFile(own);
+  if (o.server) return { client: agentClient(o), ca: o.caFile ? readFileSync(o.caFile, 'utf8') : undefined };
   return fromFile(existsSync(own) ? own : undefined);
 }
 

@@ -268,7 +268,7 @@ export function registerComponentCommands(program: Command): void {
     .option('--cluster-cidr <cidr>', 'pod addresses of the whole cluster: pod-to-pod traffic is not NATed, traffic leaving it is', DEFAULT_CLUSTER_CIDR)
     .option('--log-server-port <port>', 'port of the log and exec server', portNumber, 10250)
     .option('--hollow <n>', 'run N hollow nodes with the fake runtime instead', (v) => Number(v))
-    .option('--runtime-endpoint <path>', 'the runtime service socket (default $SKIFF_HOME/runtime.sock; started when absent)')
+    .option('--runtime-endpoint <path>', 'the runtime service socket, waited for (default $SKIFF_HOME/runtime.sock, started when absent)')
     .option('--runtime-args <args>', 'extra arguments for a runtime the agent starts (e.g. "--pod-cidr 10.89.0.0/16")', '')
     .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local')
     .option('--cluster-dns-address <ip>', "the node-local DNS server's address, pods' nameserver", '169.254.20.10')
@@ -278,12 +278,19 @@ export function registerComponentCommands(program: Command): void {
       const [{ parseLabels, runAgent, tokenFromFile }, { ensureRuntime, runtimeSocket }] = await Promise.all([agentCommand(), runtimeProcess()]);
       if (o.tokenFile && !o.token) o.token = await tokenFromFile(o.tokenFile, o.home, o.nodeName);
       const socket = o.runtimeEndpoint ?? runtimeSocket(o.home);
-      const runtime = () => ensureRuntime(o.home, socket, words(o.runtimeArgs));
+      // Given an endpoint, the agent waits for that runtime; by default it starts its own when none answers.
+      const runtime = () => ensureRuntime(o.home, socket, words(o.runtimeArgs), 60_000, !o.runtimeEndpoint);
       const clusterDns = o.clusterDns === false ? false : { domain: o.clusterDomain, address: o.clusterDnsAddress };
       const network = { proxy: { clusterCidr: o.clusterCidr, prefix: o.proxyChainPrefix } };
       const { writeAgentNetwork } = await import('./agent-network-file.js');
       writeAgentNetwork(o.home, { prefix: o.proxyChainPrefix, clusterCidr: o.clusterCidr, dnsAddress: o.clusterDns === false ? undefined : o.clusterDnsAddress });
-      const agent = await runAgent({ ...o, nodeLabels: parseLabels(o.nodeLabels), runtime, clusterDns, network });
+      // The agent's timers are unref'd (client/clock.ts): while it waits for an API server that is
+      // not up yet (skiff up starts both at once), nothing else would keep the process alive.
+      const alive = setInterval(() => undefined, 1 << 30);
+      const agent = await runAgent({ ...o, nodeLabels: parseLabels(o.nodeLabels), runtime, clusterDns, network }).catch((err: unknown) => {
+        clearInterval(alive);
+        throw err;
+      });
       const stop = () => void agent.stop().then(() => process.exit(0));
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);

@@ -134,7 +134,8 @@ export async function up(o: UpOptions): Promise<void> {
       if (runningPid(o.home, n.agent)) continue;
       o.say(`starting the node agent for node ${n.name}`);
       const server = n.home === o.home ? `https://127.0.0.1:${o.port}` : `https://${plan!.hostIp}:${o.port}`;
-      const args = ['agent', '--home', n.home, '--server', server, '--token-file', tokenFile, '--node-name', n.name];
+      // The runtime started above may not be listening yet: the agent waits for it rather than starting another.
+      const args = ['agent', '--home', n.home, '--server', server, '--token-file', tokenFile, '--node-name', n.name, '--runtime-endpoint', runtimeSocket(n.home)];
       if (n.ip) args.push('--node-ip', n.ip);
       startDetached(o.home, n.agent, [...args, ...cidrArgs, ...(o.agentArgs ?? [])], n.prefix);
     }

@@ -21,12 +21,17 @@ async function answers(rt: RuntimeService): Promise<boolean> {
   }
 }
 
-export async function ensureRuntime(home: string, socket: string, extraArgs: string[] = [], timeoutMs = 30_000): Promise<RuntimeService> {
+/**
+ * ensureRuntime connects to the runtime on socket; with start (the default) it first starts one
+ * when nothing answers there. Without start it only waits: someone else (`skiff up`, a service
+ * manager) starts the runtime, as a kubelet's --container-runtime-endpoint never starts one.
+ */
+export async function ensureRuntime(home: string, socket: string, extraArgs: string[] = [], timeoutMs = 30_000, start = true): Promise<RuntimeService> {
   const deadline = Date.now() + timeoutMs;
   const first = connectRuntime(socket);
   if (existsSync(socket) && (await answers(first))) return first;
   first.close();
-  if (!existsSync(socket) || !(await waitForRuntime(socket, 1_000))) {
+  if (start && (!existsSync(socket) || !(await waitForRuntime(socket, 1_000)))) {
     spawnRuntime(home, socket, extraArgs);
   }
   const rt = await waitForRuntime(socket, deadline - Date.now());
