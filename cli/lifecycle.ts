@@ -76,8 +76,11 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
   }
 }
 
-function nodeReady(node: { status?: { conditions?: { type: string; status: string }[] } }): boolean {
-  return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+/** nodeReady: Ready, as the agent reported since `since` (a Node left Ready by an agent stopped before does not count). */
+function nodeReady(node: { status?: { conditions?: { type: string; status: string; lastHeartbeatTime?: string }[] } }, since: number): boolean {
+  const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+  // Heartbeat times have whole seconds.
+  return ready?.status === 'True' && Date.parse(ready.lastHeartbeatTime ?? '') >= Math.floor(since / 1000) * 1000;
 }
 
 /** The processes of one node: pid-file names in the cluster's home, and where the node keeps its state. */
@@ -149,7 +152,7 @@ export async function up(o: UpOptions): Promise<void> {
           if (isStatusError(err, 'NotFound')) return undefined;
           throw err;
         });
-        return node && nodeReady(node as Parameters<typeof nodeReady>[0]) ? true : undefined;
+        return node && nodeReady(node as Parameters<typeof nodeReady>[0], allRunning ? 0 : started) ? true : undefined;
       });
       o.say(`node ${n.name} is Ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
