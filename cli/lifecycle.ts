@@ -89,13 +89,24 @@ interface NodeProcs {
   home: string;
   agent: string;
   runtime: string;
+  /** Command prefix that puts its processes in the node's network namespace (none for this machine). */
   prefix: string[];
   ip?: string;
+  /** The API server as this node reaches it. */
+  server: string;
+  /** Runtime arguments of its own (a cgroup apart from this machine's pods). */
+  runtimeArgs: string[];
 }
 
-function nodeProcs(o: UpOptions, plan: NodeNetworkPlan | undefined): NodeProcs[] {
-  const first: NodeProcs = { name: o.nodeName, home: o.home, agent: 'agent', runtime: 'runtime', prefix: [], ip: plan?.hostIp };
-  const extra = (plan?.nodes ?? []).map((n) => ({ name: n.name, home: n.home, agent: `${n.name}.agent`, runtime: `${n.name}.runtime`, prefix: inNetns(n.netns), ip: n.ip }));
+/** nodeProcs lists this machine's node, then the extra nodes of plan (their pid files are named after them). */
+function nodeProcs(home: string, nodeName: string, port: number, plan: NodeNetworkPlan | undefined): NodeProcs[] {
+  const first: NodeProcs = {
+    name: nodeName, home, agent: 'agent', runtime: 'runtime', prefix: [], ip: plan?.hostIp, server: `https://127.0.0.1:${port}`, runtimeArgs: [],
+  };
+  const extra = (plan?.nodes ?? []).map((n) => ({
+    name: n.name, home: n.home, agent: `${n.name}.agent`, runtime: `${n.name}.runtime`, prefix: inNetns(n.netns), ip: n.ip,
+    server: `https://${plan!.hostIp}:${port}`, runtimeArgs: ['--cgroup-root', `/skiff-${n.name}`],
+  }));
   return [first, ...extra];
 }
 
@@ -104,7 +115,7 @@ export async function up(o: UpOptions): Promise<void> {
   const kubeconfig = join(o.home, 'kubeconfig');
   const count = o.nodes ?? 1;
   const plan = count > 1 ? planNodeNetwork(o.home, o.nodeName, count, o.nodeNetwork ?? DEFAULT_NODE_NETWORK) : undefined;
-  const nodes = nodeProcs(o, plan);
+  const nodes = nodeProcs(o.home, o.nodeName, o.port, plan);
   const cidrArgs = o.clusterCidr ? ['--cluster-cidr', o.clusterCidr] : [];
   const allRunning = runningPid(o.home, 'server') && nodes.every((n) => runningPid(o.home, n.agent));
   if (allRunning) {
@@ -127,8 +138,7 @@ export async function up(o: UpOptions): Promise<void> {
     // with etcd's and the API server's instead of adding it after them.
     for (const n of nodes) {
       if (runningPid(o.home, n.runtime)) continue;
-      const own = n.home === o.home ? [] : ['--cgroup-root', `/skiff-${n.name}`];
-      startDetached(o.home, n.runtime, ['runtime', '--home', n.home, ...(o.runtimeArgs ?? []), ...own], n.prefix);
+      startDetached(o.home, n.runtime, ['runtime', '--home', n.home, ...(o.runtimeArgs ?? []), ...n.runtimeArgs], n.prefix);
     }
     // Agents start now too and load while the control plane comes up; they wait for the join token
     // the server writes, then join with it like an agent on another host, and run as system:node:<name>.
@@ -136,9 +146,8 @@ export async function up(o: UpOptions): Promise<void> {
     for (const n of nodes) {
       if (runningPid(o.home, n.agent)) continue;
       o.say(`starting the node agent for node ${n.name}`);
-      const server = n.home === o.home ? `https://127.0.0.1:${o.port}` : `https://${plan!.hostIp}:${o.port}`;
       // The runtime started above may not be listening yet: the agent waits for it rather than starting another.
-      const args = ['agent', '--home', n.home, '--server', server, '--token-file', tokenFile, '--node-name', n.name, '--runtime-endpoint', runtimeSocket(n.home)];
+      const args = ['agent', '--home', n.home, '--server', n.server, '--token-file', tokenFile, '--node-name', n.name, '--runtime-endpoint', runtimeSocket(n.home)];
       if (n.ip) args.push('--node-ip', n.ip);
       startDetached(o.home, n.agent, [...args, ...cidrArgs, ...(o.agentArgs ?? [])], n.prefix);
     }
@@ -221,24 +230,26 @@ async function removePodCgroups(home: string, say: (l: string) => void): Promise
   await removeCgroup(root).catch((err: Error) => say(`could not remove the cgroup ${root}: ${err.message}`));
 }
 
+/** stopNode stops a node's agent, removes its pods, stops its runtime and removes its pods' cgroup. */
+async function stopNode(home: string, n: NodeProcs, say: (l: string) => void, afterAgent?: () => Promise<void>): Promise<void> {
+  await stopPid(home, n.agent, say);
+  await afterAgent?.();
+  await removePods(n.home, say);
+  await stopPid(home, n.runtime, say);
+  await removePodCgroups(n.home, say);
+}
+
 export async function down(o: DownOptions): Promise<void> {
   // The extra nodes first: their agents, pods and runtimes, then their namespaces and the bridge.
   const plan = savedPlan(o.home);
-  for (const n of plan?.nodes ?? []) {
-    await stopPid(o.home, `${n.name}.agent`, o.say);
-    await removePods(n.home, o.say);
-    await stopPid(o.home, `${n.name}.runtime`, o.say);
-    await removePodCgroups(n.home, o.say);
-  }
+  const [first, ...extra] = nodeProcs(o.home, '', 0, plan);
+  for (const n of extra) await stopNode(o.home, n, o.say);
   if (plan) {
     o.say(`removing the node network ${plan.bridge} and ${plan.nodes.length} node namespace(s)`);
     removeNodeNamespaces(o.home, plan);
   }
-  await stopPid(o.home, 'agent', o.say);
-  await removeNodeNetwork(o.home, o.say);
-  await removePods(o.home, o.say);
-  await stopPid(o.home, 'runtime', o.say);
-  await removePodCgroups(o.home, o.say);
+  // This machine's agent may have left chains, routes and a DNS address on the host.
+  await stopNode(o.home, first!, o.say, () => removeNodeNetwork(o.home, o.say));
   await stopPid(o.home, 'server', o.say);
   if (o.purge) {
     const bridgeFile = join(o.home, 'runtime.bridge');

@@ -55,3 +55,12 @@ export function nextFreeCidr(clusterCidr: string, maskSize: number, used: Iterab
   }
   return undefined;
 }
+
+/** cidrWithin: whether network (or address) `inner` lies inside network `outer`. */
+export function cidrWithin(inner: string, outer: string): boolean {
+  const i = parseCidr(inner.includes('/') ? inner : `${inner}/32`);
+  const o = parseCidr(outer);
+  if (!i || !o || i.prefix < o.prefix) return false;
+  const size = 2 ** (32 - o.prefix);
+  return i.base - (i.base % size) === o.base;
+}

@@ -6,7 +6,7 @@ import { InformerFactory } from '../../client/informer-factory.js';
 import type { RestClient } from '../../client/rest.js';
 import { RouteController } from '../routes/controller.js';
 import { deletePodRoute, listPodRoutes, ROUTE_PROTO } from '../routes/ip-route.js';
-import { cidrWithin } from '../routes/plan.js';
+import { cidrWithin } from '../../controllers/nodeipam/cidr.js';
 import { hostExec, type Exec } from './iptables.js';
 import { cleanupProxyRules, ServiceProxy } from './proxier.js';
 import { DEFAULT_PROXY_CONFIG, type ProxyConfig } from './rules.js';

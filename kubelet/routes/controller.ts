@@ -11,7 +11,8 @@ import type { Informer } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { hostExec, type Exec } from '../proxy/iptables.js';
 import { deletePodRoute, listPodRoutes, replacePodRoute, ROUTE_PROTO } from './ip-route.js';
-import { cidrWithin, desiredRoutes, diffRoutes, type PodRoute } from './plan.js';
+import { cidrWithin } from '../../controllers/nodeipam/cidr.js';
+import { desiredRoutes, diffRoutes, type PodRoute } from './plan.js';
 
 export interface RouteControllerOptions {
   /** A cluster-wide factory; the caller starts it. */

@@ -1,7 +1,6 @@
 // Host-gw pod routes: every other node's podCIDR is reached via that node's InternalIP, so pods
 // talk across nodes by their own addresses, without NAT or encapsulation (flannel's host-gw
 // backend). Pure functions of the Node list.
-import { parseCidr } from '../../controllers/nodeipam/cidr.js';
 import type { Node } from '../../api/types/core.js';
 
 /** PodRoute is one route to another node's pods. */
@@ -55,13 +54,4 @@ export function diffRoutes(current: readonly PodRoute[], desired: readonly PodRo
     replace: desired.filter((r) => have.get(r.dst) !== r.via),
     remove: [...have.keys()].filter((dst) => !want.has(dst)).sort(),
   };
-}
-
-/** cidrWithin: whether network (or address) `inner` lies inside network `outer`. */
-export function cidrWithin(inner: string, outer: string): boolean {
-  const i = parseCidr(inner.includes('/') ? inner : `${inner}/32`);
-  const o = parseCidr(outer);
-  if (!i || !o || i.prefix < o.prefix) return false;
-  const size = 2 ** (32 - o.prefix);
-  return i.base - (i.base % size) === o.base;
 }

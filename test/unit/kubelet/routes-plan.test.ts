@@ -1,7 +1,8 @@
 // Host-gw pod routes: the Node list in, the routes this node needs out. No I/O.
 import { describe, expect, it } from 'vitest';
 import type { Node } from '../../../api/types/core.js';
-import { cidrWithin, desiredRoutes, diffRoutes, internalIP, podCidrs } from '../../../kubelet/routes/plan.js';
+import { desiredRoutes, diffRoutes, internalIP, podCidrs } from '../../../kubelet/routes/plan.js';
+import { cidrWithin } from '../../../controllers/nodeipam/cidr.js';
 import { podCidrOf } from '../../../kubelet/pod-cidr.js';
 
 function node(name: string, ip: string | undefined, cidr: string | string[] | undefined): Node {
