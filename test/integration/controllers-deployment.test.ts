@@ -182,7 +182,7 @@ describe('Deployment controller, more', () => {
     await waitFor('stalled at 10 + 3', async () => (await sizes()).join() === '10,3');
     await env.client.patch(deployments, ns, 'web', 'merge', { spec: { replicas: 20 } }, { subresource: 'scale' });
     // 20 + 3 allowed, 10 to add: old gets round(10·23/13) − 10 = 8, new the other 2.
-    await waitFor('old 18 + new 5', async () => (await sizes()).join() === '18,5');
+    await waitFor('old 18 + new 5', async () => (await sizes()).join() === '18,5', 60_000);
     const rss = await replicaSetsByRevision(env.client, ns);
     for (const rs of rss) expect(rs.metadata.annotations?.['deployment.kubernetes.io/desired-replicas']).toBe('20');
   });

@@ -34,13 +34,18 @@ export interface TestEtcd {
 export async function startTestEtcd(): Promise<TestEtcd> {
   // The run id lets test/global-setup.ts remove whatever a killed worker leaves behind.
   const dir = mkdtempSync(join(tmpdir(), `skiff-it-${process.env.SKIFF_TEST_RUN ?? 'manual'}-`));
-  const etcd = await startEtcd({
-    dataDir: join(dir, 'etcd'),
-    clientPort: await freePort(),
-    peerPort: await freePort(),
-    name: `it-${process.pid}`,
-    logFile: join(dir, 'etcd.log'),
-  });
+  // freePort's port is free when it answers, not when etcd binds it: another test's process can
+  // take it in between (etcd then exits at once). A few tries with fresh ports ride that out.
+  let tries = 0;
+  const start = async () =>
+    startEtcd({
+      dataDir: join(dir, tries++ ? `etcd-${tries}` : 'etcd'), // a fresh data dir: the failed one may hold the old ports
+      clientPort: await freePort(),
+      peerPort: await freePort(),
+      name: `it-${process.pid}`,
+      logFile: join(dir, 'etcd.log'),
+    });
+  const etcd = await start().catch(start).catch(start);
   live.add(etcd);
   return {
     endpoint: etcd.endpoint,
