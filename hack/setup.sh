@@ -45,5 +45,5 @@ if [ ! -f node_modules/.skiff-lock-sum ] || [ "$(cat node_modules/.skiff-lock-su
 fi
 
 log "building"
-npx tsc -p tsconfig.build.json
+npm run --silent build
 chmod +x dist/cli/main.js
