@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RestClient } from '../client/rest.js';
+import { waitForApiServer } from '../client/server-ready.js';
 import { startAgent, startHollowNodes } from '../kubelet/index.js';
 import { DNS_LINK, type ClusterDnsOptions } from '../kubelet/dns/index.js';
 import type { NodeNetworkOptions } from '../kubelet/proxy/index.js';
@@ -108,7 +109,8 @@ export async function runAgent(o: AgentOptions): Promise<{ stop(): Promise<void>
   if (!o.runtime) throw new Error('no container runtime: give --runtime-endpoint, or --hollow N for fake nodes');
   const pkiDir = join(o.home, 'nodes', nodeName, 'pki');
   const tls = ensurePki(pkiDir, o.nodeIp ? [o.nodeIp] : []);
-  const runtime = await o.runtime();
+  // `skiff up` starts the runtime and the API server beside this agent: wait for both at once.
+  const [runtime] = await Promise.all([o.runtime(), waitForApiServer(client)]);
   const streams = runcStreamBackend({
     runtime,
     runcRoot: join(o.home, 'runtime', 'runc'),

@@ -6,10 +6,12 @@ import { registerComponentCommands } from './components.js';
 import { registerKubeconfigCommand } from './kubeconfig-command.js';
 import { attachRunState, type CliIO, type RunState } from './io.js';
 import { formatError } from './verbs/errors.js';
-import { registerVerbCommands } from './verbs/index.js';
 
-/** buildProgram makes the `skiff` program wired to io. */
-export function buildProgram(state: RunState): Command {
+/** The daemons and `up`/`down` skip loading the kubectl-like verbs: they start faster without them. */
+const COMPONENT_COMMANDS = new Set(['server', 'agent', 'runtime', 'up', 'down', 'scheduler', 'controller-manager']);
+
+/** buildProgram makes the `skiff` program wired to io, with the verbs when registerVerbs is given. */
+export function buildProgram(state: RunState, registerVerbs?: (program: Command) => void): Command {
   const program = new Command('skiff')
     .description('A small Kubernetes-style container orchestrator')
     .version('0.1.0')
@@ -25,14 +27,16 @@ export function buildProgram(state: RunState): Command {
   attachRunState(program, state);
   registerComponentCommands(program);
   registerKubeconfigCommand(program);
-  registerVerbCommands(program);
+  registerVerbs?.(program);
   return program;
 }
 
 /** runCli runs argv (without node and script) and resolves to the exit code. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const state: RunState = { io, exitCode: 0 };
-  const program = buildProgram(state);
+  const component = argv[0] !== undefined && COMPONENT_COMMANDS.has(argv[0]) && !argv.includes('--help') && !argv.includes('-h');
+  const verbs = component ? undefined : (await import('./verbs/index.js')).registerVerbCommands;
+  const program = buildProgram(state, verbs);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return state.exitCode;

@@ -66,8 +66,14 @@ export function registerComponentCommands(program: Command): void {
     .option('--node-monitor-grace-period <seconds>', 'how long a node may stay silent before it is marked NotReady', positiveInt, 40)
     .option('--disable <components>', 'comma-separated components not to run: scheduler, controller-manager', '')
     .action(async (o) => {
-      const { runServer } = await serverCommand();
+      // etcd starts before the control plane's modules load, so the two overlap.
+      const etcd = o.etcdServers ? undefined : (await import('./server-etcd.js')).etcdForServer(o.home, o.etcdClientPort, o.etcdPeerPort);
+      const { runServer } = await serverCommand().catch(async (err: unknown) => {
+        await etcd?.stop();
+        throw err;
+      });
       await runServer({
+        etcd,
         home: o.home,
         bindAddress: o.bindAddress,
         advertiseAddress: o.advertiseAddress,
@@ -160,7 +166,7 @@ export function registerComponentCommands(program: Command): void {
     .option('--home <dir>', 'state directory ($SKIFF_HOME)', skiffHome())
     .option('--purge', 'remove $SKIFF_HOME too', false)
     .action(async (o) => {
-      const { down } = await lifecycle();
+      const { down } = await import('./down.js');
       await down({ home: o.home, purge: o.purge, say: (line) => console.log(`==> ${line}`) });
     });
 

@@ -6,7 +6,6 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RuntimeService } from '../runtime/api.js';
 import { waitForFile } from '../runtime/containers/wait-file.js';
-import { connectRuntime } from '../runtime/service/client.js';
 
 export function runtimeSocket(home: string): string {
   return join(home, 'runtime.sock');
@@ -28,6 +27,7 @@ async function answers(rt: RuntimeService): Promise<boolean> {
  */
 export async function ensureRuntime(home: string, socket: string, extraArgs: string[] = [], timeoutMs = 30_000, start = true): Promise<RuntimeService> {
   const deadline = Date.now() + timeoutMs;
+  const { connectRuntime } = await runtimeClient();
   const first = connectRuntime(socket);
   if (existsSync(socket) && (await answers(first))) return first;
   first.close();
@@ -38,6 +38,9 @@ export async function ensureRuntime(home: string, socket: string, extraArgs: str
   if (rt) return rt;
   throw new Error(`the runtime service did not answer on ${socket}; see ${join(home, 'logs', 'runtime.log')}`);
 }
+
+/** The gRPC client loads only where a runtime is reached: `skiff up` needs no more than the socket's path. */
+const runtimeClient = () => import('../runtime/service/client.js');
 
 function spawnRuntime(home: string, socket: string, extraArgs: string[]): void {
   mkdirSync(join(home, 'logs'), { recursive: true });
@@ -55,6 +58,7 @@ function spawnRuntime(home: string, socket: string, extraArgs: string[]): void {
 async function waitForRuntime(socket: string, timeoutMs: number): Promise<RuntimeService | undefined> {
   const deadline = Date.now() + timeoutMs;
   if (!(await waitForFile(dirname(socket), basename(socket), timeoutMs))) return undefined;
+  const { connectRuntime } = await runtimeClient();
   while (Date.now() < deadline) {
     const rt = connectRuntime(socket);
     if (await answers(rt)) return rt;

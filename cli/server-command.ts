@@ -5,8 +5,9 @@
 // SIGTERM/SIGINT.
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
-import { startEtcd, type EtcdProcess } from '../apiserver/storage/etcd-process.js';
+import { existsSync, writeFileSync, rmSync } from 'node:fs';
+import type { EtcdProcess, SpawnedEtcd } from '../apiserver/storage/etcd-process.js';
+import { etcdForServer } from './server-etcd.js';
 import { startApiServer, type ApiServer } from '../apiserver/server.js';
 import { CertRotator, ensureAdminToken, ensureEncryptionKey, ensureKubeletClientCert } from '../apiserver/pki.js';
 import { componentLogger, type Logger } from './log.js';
@@ -52,6 +53,8 @@ export interface ServerOptions {
   advertiseAddress: string;
   /** Which of scheduler and controller-manager to run beside the API server. */
   components: string[];
+  /** An etcd already started for this server (see etcdForServer); else runServer starts one unless etcdServers is given. */
+  etcd?: SpawnedEtcd;
 }
 
 /** Starts the scheduler and the controller-manager, each with its client, electing a leader on its Lease. */
@@ -105,14 +108,15 @@ export async function runServer(o: ServerOptions, logger: Logger = componentLogg
   if (store.authenticate(token, new Date())?.name !== ADMIN_USER.name) store.add(token, ADMIN_USER, { now: new Date(), replace: true });
   let etcd: EtcdProcess | undefined;
   if (!o.etcdServers) {
-    log(`starting etcd (data in ${join(o.home, 'data', 'etcd')})`);
-    mkdirSync(join(o.home, 'logs'), { recursive: true }); // a fresh home has none; `skiff up` made it before
-    etcd = await startEtcd({
-      dataDir: join(o.home, 'data', 'etcd'),
-      clientPort: o.etcdClientPort,
-      peerPort: o.etcdPeerPort,
-      logFile: join(o.home, 'logs', 'etcd.log'),
-    });
+    const started = o.etcd ?? etcdForServer(o.home, o.etcdClientPort, o.etcdPeerPort);
+    log(`waiting for etcd (data in ${join(o.home, 'data', 'etcd')})`);
+    try {
+      await started.healthy;
+    } catch (err) {
+      await started.stop();
+      throw err;
+    }
+    etcd = started;
   }
   const endpoints = o.etcdServers?.split(',') ?? [etcd!.endpoint];
   try {

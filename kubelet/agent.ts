@@ -138,10 +138,15 @@ class NodeAgent implements Agent {
 
   async start(): Promise<void> {
     this.deps.runtimeName = (await this.cfg.runtime.version()).runtimeName;
-    if (this.cfg.clusterDns) await this.startDns(this.cfg.clusterDns);
-    if (this.cfg.logServer) this.logServer = await startLogServer({ ...this.cfg.logServer, runtime: this.cfg.runtime, lookup: (ns, name) => this.pods.store.getByName(ns, name) });
-    await this.node.register();
+    // The Node registers (and so reports Ready) first: no pod starts before the DNS server below is
+    // up, and setting up its link spawns processes that would slow registration on a busy start.
+    const logServer = this.cfg.logServer;
+    await Promise.all([
+      logServer && startLogServer({ ...logServer, runtime: this.cfg.runtime, lookup: (ns, name) => this.pods.store.getByName(ns, name) }).then((s) => void (this.logServer = s)),
+      this.node.register(),
+    ]);
     await this.renewLease();
+    if (this.cfg.clusterDns) await this.startDns(this.cfg.clusterDns);
     if (this.cfg.network) await this.configureRuntimeNetwork();
     this.pods.addEventHandler({
       onAdd: (p) => this.enqueue(p),

@@ -19,7 +19,22 @@ export interface EtcdProcess {
   stop(): Promise<void>;
 }
 
+/** A started etcd and its first health check, which rejects when etcd dies or never gets healthy. */
+export interface SpawnedEtcd extends EtcdProcess {
+  healthy: Promise<void>;
+}
+
 export async function startEtcd(opts: EtcdProcessOptions): Promise<EtcdProcess> {
+  const etcd = spawnEtcd(opts);
+  await etcd.healthy;
+  return etcd;
+}
+
+/**
+ * spawnEtcd starts etcd without waiting for it, so a caller can load its own modules meanwhile
+ * (etcd's start and the API server's imports each take about a second).
+ */
+export function spawnEtcd(opts: EtcdProcessOptions): SpawnedEtcd {
   mkdirSync(opts.dataDir, { recursive: true });
   const endpoint = `http://127.0.0.1:${opts.clientPort}`;
   const peer = `http://127.0.0.1:${opts.peerPort}`;
@@ -43,10 +58,12 @@ export async function startEtcd(opts: EtcdProcessOptions): Promise<EtcdProcess> 
     { stdio: ['ignore', log, log], detached: false },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitHealthy(endpoint, child);
+  const healthy = waitHealthy(endpoint, child);
+  healthy.catch(() => undefined); // awaited by the caller, maybe only after its imports
   return {
     endpoint,
     child,
+    healthy,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
