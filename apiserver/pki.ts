@@ -68,6 +68,13 @@ export interface IssueOptions {
   policy?: RenewalPolicy;
 }
 
+/**
+ * Keys are ECDSA P-256 (kubeadm's ECDSA-P256 choice): openssl makes one in a few milliseconds where
+ * an RSA-2048 key takes 30-400 ms (on skiff up's path, several times on a fresh home), and a TLS
+ * handshake signs with it several times faster.
+ */
+const NEW_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'];
+
 function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 }
@@ -91,7 +98,7 @@ function ensureLeaf(dir: string, stem: string, subject: string, ext: string, o: 
     if (signed && !renewalDue(certValidity(crt), o.now ?? new Date(), o.policy)) return false;
   }
   writeFileSync(join(dir, `${stem}.ext`), ext);
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${stem}.key.new`, '-out', `${stem}.csr`, '-subj', subject], dir);
+  openssl(['req', ...NEW_KEY, '-nodes', '-keyout', `${stem}.key.new`, '-out', `${stem}.csr`, '-subj', subject], dir);
   openssl(['x509', '-req', '-in', `${stem}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${stem}.crt.new`, '-days', String(o.certDays ?? CERT_DAYS), '-extfile', `${stem}.ext`], dir);
   renameSync(join(dir, `${stem}.key.new`), join(dir, `${stem}.key`));
   renameSync(join(dir, `${stem}.crt.new`), join(dir, `${stem}.crt`));
@@ -102,7 +109,7 @@ function ensureLeaf(dir: string, stem: string, subject: string, ext: string, o: 
 function ensureCa(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!existsSync(join(dir, 'ca.crt'))) {
-    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', String(CA_DAYS), '-subj', '/CN=skiff-ca'], dir);
+    openssl(['req', '-x509', ...NEW_KEY, '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', String(CA_DAYS), '-subj', '/CN=skiff-ca'], dir);
   }
 }
 

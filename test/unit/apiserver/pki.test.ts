@@ -48,6 +48,8 @@ describe('ensurePki', () => {
     const v = certValidity(first.cert);
     expect(Math.round((v.notAfter.getTime() - v.notBefore.getTime()) / DAY)).toBe(365);
     expect(first.caRenewalDue).toBe(false);
+    // ECDSA P-256 keys, for the CA and the leaf alike.
+    for (const pem of [first.cert, first.caCert]) expect(new X509Certificate(pem).publicKey.asymmetricKeyDetails).toEqual({ namedCurve: 'prime256v1' });
 
     const again = ensurePki(pkiDir, ['10.0.0.7']);
     expect(again.issued).toEqual([]);
