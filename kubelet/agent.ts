@@ -4,15 +4,13 @@
 // container logs. Stopping the agent leaves containers running; a new agent adopts them.
 
 import { StatusError } from '../api/errors.js';
-import { objectKey, type KubeObject } from '../api/meta.js';
+import { objectKey } from '../api/meta.js';
 import { mustResource } from '../api/registry.js';
 import type { Pod } from '../api/types/pod.js';
 import { delay, realClock, type Clock } from '../client/clock.js';
-import { InformerFactory } from '../client/informer-factory.js';
-import type { Informer } from '../client/informer.js';
 import { WorkQueue } from '../client/workqueue.js';
 import { admitPod } from './admission.js';
-import { AgentInformers, serviceEnvServices } from './agent-informers.js';
+import { AgentInformers, ownPods, serviceEnvServices, type PodFeed, type PodSource } from './agent-informers.js';
 import { Backoff, DEFAULT_CRASH_BACKOFF } from './backoff.js';
 import type { AgentConfig } from './config.js';
 import { podDnsSettings, readHostDns, startClusterDns, type ClusterDns, type ClusterDnsOptions, type DnsConfig } from './dns/index.js';
@@ -34,8 +32,6 @@ import { killPod, removePodFromRuntime, reportStatus, syncPod, type PodSyncState
 import { tearDownVolumes } from './volumes.js';
 
 const PODS = mustResource('pods');
-
-type PodObject = Pod & KubeObject;
 
 /** Agent is a running node agent. */
 export interface Agent {
@@ -59,8 +55,8 @@ class NodeAgent implements Agent {
   private readonly clock: Clock;
   private readonly abort = new AbortController();
   private readonly queue: WorkQueue<string>;
-  private readonly factory: InformerFactory;
-  private readonly pods: Informer<PodObject>;
+  private readonly factory: PodFeed;
+  private readonly pods: PodSource;
   private readonly informers: AgentInformers;
   private readonly objects: ReferencedObjects;
   private stopNodeWatch = (): void => undefined;
@@ -75,7 +71,7 @@ class NodeAgent implements Agent {
   private logServer?: LogServer;
   private dns?: ClusterDns;
   private network?: NodeNetwork;
-  private readonly hostDns: DnsConfig = readHostDns();
+  private readonly hostDns: DnsConfig;
   private plegSeen = new Map<string, string>();
   readonly stats;
 
@@ -84,12 +80,15 @@ class NodeAgent implements Agent {
     private readonly shared?: AgentInformers,
   ) {
     this.clock = cfg.clock ?? realClock;
-    const host = readHostInfo(cfg.hostIP);
+    this.hostDns = cfg.hostDns ?? readHostDns();
+    const host = cfg.host ? { ...cfg.host, hostIP: cfg.hostIP ?? cfg.host.hostIP } : readHostInfo(cfg.hostIP);
     const capacity = capacityOf(host, cfg.capacity);
     const allocatable = allocatableOf(capacity, cfg.reserved);
     this.queue = new WorkQueue<string>({ clock: this.clock });
-    this.factory = InformerFactory.forClient(cfg.client, { fieldSelector: `spec.nodeName=${cfg.nodeName}` }, { clock: this.clock });
-    this.pods = this.factory.informerFor<PodObject>(PODS);
+    // Its own pod watch, or its view of the shared one (hollow nodes).
+    const pods = shared?.podsFor(cfg.nodeName) ?? ownPods(cfg.client, this.clock, cfg.nodeName);
+    this.factory = pods.feed;
+    this.pods = pods.source;
     this.informers = shared ?? AgentInformers.forNode(cfg.client, this.clock, cfg.nodeName);
     this.objects = new ReferencedObjects({ client: cfg.client, clock: this.clock, onChange: (uids) => this.enqueueUids(uids), onError: (e, w) => this.report(e, w) });
     const events = nodeEventRecorder(cfg.client, this.clock, cfg.nodeName);

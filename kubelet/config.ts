@@ -5,10 +5,10 @@ import type { Clock } from '../client/clock.js';
 import type { RestClient } from '../client/rest.js';
 import type { RuntimeService } from '../runtime/api.js';
 import type { BackoffSettings } from './backoff.js';
-import type { ClusterDnsOptions } from './dns/index.js';
+import type { ClusterDnsOptions, DnsConfig } from './dns/index.js';
 import type { NodeNetworkOptions } from './proxy/index.js';
 import type { Prober } from './prober.js';
-import type { PressureCheck } from './node-status.js';
+import type { HostInfo, PressureCheck } from './node-status.js';
 import type { StreamBackend } from './stream-server/index.js';
 import type { LogServerOptions } from './log-server.js';
 
@@ -53,6 +53,10 @@ export interface AgentConfig {
   clusterDns?: ClusterDnsOptions;
   /** Service proxy (iptables) and host-gw pod routes (kubelet/proxy, kubelet/routes); omitted → none. */
   network?: NodeNetworkOptions;
+  /** The machine's facts (default: read from this host); hollow nodes read them once for all. */
+  host?: HostInfo;
+  /** The host's resolver configuration (default: read from /etc/resolv.conf at start). */
+  hostDns?: DnsConfig;
   /** Node condition checks; default reads the host. */
   pressure?: PressureCheck;
   /** Probe runner; default runs real exec/http/tcp probes through the runtime. */

@@ -10,6 +10,8 @@ import { FakeRuntime } from '../runtime/fake/fake-runtime.js';
 import { startAgent, type Agent } from './agent.js';
 import { AgentInformers } from './agent-informers.js';
 import type { AgentConfig } from './config.js';
+import { readHostDns } from './dns/host.js';
+import { readHostInfo } from './host.js';
 
 /** HollowOptions configure a set of hollow nodes. */
 export interface HollowOptions {
@@ -36,10 +38,14 @@ export async function startHollowNodes(o: HollowOptions): Promise<HollowNodes> {
   const root = mkdtempSync(join(tmpdir(), 'skiff-hollow-'));
   const agents: Agent[] = new Array(o.count);
   const runtimes: FakeRuntime[] = [];
-  // One Service and one Node informer for all of them (each agent still watches its own pods).
+  // One Service, one Node and one pod informer for all of them; each agent still registers,
+  // renews its Lease and writes its pods' status itself.
   const shared = AgentInformers.shared(o.client, o.clock ?? realClock);
   shared.start();
   await shared.waitForSync();
+  // The machine's facts and resolv.conf are read once, not once per node (os.cpus() alone costs ~1 ms).
+  const host = readHostInfo();
+  const hostDns = readHostDns();
   // A pool rather than batches: one slow registration does not hold the next 49 back.
   let next = 0;
   const startOne = async (n: number): Promise<void> => {
@@ -51,6 +57,8 @@ export async function startHollowNodes(o: HollowOptions): Promise<HollowNodes> {
       rootDir: join(root, String(n)),
       logDir: join(root, String(n), 'logs'),
       podWorkers: 4,
+      host,
+      hostDns,
       ...o.agent,
       client: o.client,
       nodeName: `${o.prefix ?? 'hollow-node'}-${n}`,
