@@ -1,10 +1,12 @@
-// Every kind's schema as an ajv validator. `npm run build` writes them as generated code
-// (dist/api/schemas/validators.js, see prebuilt.ts), which loads in a tenth of the time compiling
-// takes; without that file (tests run the sources) each kind compiles on its first use. One ajv
+// Every kind's schema as an ajv validator, made on the kind's first use. `npm run build` writes
+// them as generated code (dist/api/schemas/validators/, see prebuilt.ts), which loads in a tenth
+// of the time compiling takes; without those files (tests run the sources) the kind's schema is
+// compiled. One ajv
 // pass answers both questions the API server asks: is the body structurally decodable, and which
 // fields are unknown.
 
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, KeywordCxt, ValidateFunction } from 'ajv';
 import { isQuantity } from '../quantity.js';
 import { deployment, replicaSet } from './apps.js';
@@ -31,14 +33,17 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
   Binding: binding,
 };
 
+// Loads CommonJS synchronously: ajv itself, and the generated validators (validatorFor is sync).
+const requireHere = createRequire(import.meta.url);
+
 /**
  * newAjv makes the ajv both paths use; with source it keeps the code for writing it out. The
- * quantity keyword generates a call to isQuantity by name, which the written module imports.
+ * quantity keyword generates a call to isQuantity by name, which the written module is given.
  */
-export async function newAjv(source = false): Promise<Ajv> {
-  const { Ajv, _ } = await import('ajv'); // not loaded at all when the prebuilt validators are there
+export function newAjv(source = false): Ajv {
+  const { Ajv, _ } = requireHere('ajv') as typeof import('ajv'); // not loaded at all when every kind is prebuilt
   // strictTypes is off because nullable unions (`['integer','null']`) are intended everywhere.
-  const ajv = new Ajv({ allErrors: true, strictTypes: false, allowUnionTypes: true, code: { source, esm: true } });
+  const ajv = new Ajv({ allErrors: true, strictTypes: false, allowUnionTypes: true, code: { source } });
   ajv.addKeyword({ keyword: 'goType', schemaType: 'string' });
   ajv.addKeyword({
     keyword: 'quantity',
@@ -52,28 +57,37 @@ export async function newAjv(source = false): Promise<Ajv> {
   return ajv;
 }
 
-/** schemasDigest names this exact set of schemas, so a validators file written from others is not used. */
-export function schemasDigest(): string {
-  return createHash('sha256').update(JSON.stringify(SCHEMAS)).digest('hex');
+/** schemaDigest names one kind's schema exactly, so a validator written from another is not used. */
+export function schemaDigest(kind: string): string {
+  return createHash('sha256').update(JSON.stringify(SCHEMAS[kind])).digest('hex');
 }
 
-/** The validators `npm run build` wrote, when they were written from these schemas. */
-async function loadPrebuilt(): Promise<Partial<Record<string, ValidateFunction>> | undefined> {
-  const file = './validators.js'; // a variable: the sources have no such module, only dist/ has
-  const mod = (await import(file).catch(() => undefined)) as { DIGEST?: string } | undefined;
-  return mod?.DIGEST === schemasDigest() ? (mod as Partial<Record<string, ValidateFunction>>) : undefined;
+/** A generated validator module (see prebuilt.ts): the digest of its schema, and its maker. */
+export interface PrebuiltValidator {
+  DIGEST: string;
+  build(isQuantity: (v: unknown) => boolean): ValidateFunction;
 }
 
-const PREBUILT = await loadPrebuilt();
-const ajv = PREBUILT ? undefined : await newAjv();
+/** The validator `npm run build` wrote for kind (dist/api/schemas/validators/KIND.cjs), if it was written from this schema. */
+function prebuilt(kind: string): ValidateFunction | undefined {
+  let mod: PrebuiltValidator;
+  try {
+    mod = requireHere(`./validators/${kind}.cjs`) as PrebuiltValidator; // only dist/ has them
+  } catch {
+    return undefined;
+  }
+  return mod.DIGEST === schemaDigest(kind) ? mod.build(isQuantity) : undefined;
+}
+
+let ajv: Ajv | undefined;
 const VALIDATORS = new Map<string, ValidateFunction>();
 
 function validatorFor(kind: string): ValidateFunction | undefined {
   let validate = VALIDATORS.get(kind);
   const schema = SCHEMAS[kind];
   if (!validate && schema) {
-    validate = PREBUILT?.[kind] ?? ajv?.compile(schema);
-    if (validate) VALIDATORS.set(kind, validate);
+    validate = prebuilt(kind) ?? (ajv ??= newAjv()).compile(schema);
+    VALIDATORS.set(kind, validate);
   }
   return validate;
 }

@@ -1,18 +1,17 @@
-// The validators `npm run build` writes (dist/api/schemas/validators.js, which the API server
-// loads) must judge every object as the schemas compiled at run time do: same verdicts, same
+// The validators `npm run build` writes (dist/api/schemas/validators/KIND.cjs, which the API
+// server loads) must judge every object as the schemas compiled at run time do: same verdicts, same
 // errors. The tests run the sources, so schemaErrors here is the compiled path.
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { schemaErrors, schemasDigest, SCHEMAS } from '../../api/schemas/index.js';
+import { isQuantity } from '../../api/quantity.js';
+import { schemaDigest, schemaErrors, SCHEMAS, type PrebuiltValidator } from '../../api/schemas/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const FILE = join(ROOT, 'dist/api/schemas/validators.js');
-
-type Prebuilt = Record<string, ValidateFunction> & { DIGEST: string };
+const DIR = join(ROOT, 'dist/api/schemas/validators');
+const load = (kind: string) => createRequire(import.meta.url)(join(DIR, `${kind}.cjs`)) as PrebuiltValidator;
 
 const manifests = ['demo.yaml', 'nginx-deployment.yaml'].flatMap((f) =>
   parseAllDocuments(readFileSync(join(ROOT, 'manifests', f), 'utf8')).map((d) => d.toJS() as { kind: string }),
@@ -45,17 +44,14 @@ const CASES: { kind: string; obj: unknown }[] = [
 const shape = (errors: { keyword: string; instancePath: string; params: unknown }[]) =>
   errors.map((e) => ({ keyword: e.keyword, instancePath: e.instancePath, params: e.params }));
 
-describe('prebuilt validators (dist/api/schemas/validators.js)', () => {
-  it('exist after the build and were written from these schemas', async () => {
-    expect(existsSync(FILE), `${FILE} is missing: npm run build writes it`).toBe(true);
-    const prebuilt = (await import(pathToFileURL(FILE).href)) as Prebuilt;
-    expect(prebuilt.DIGEST).toBe(schemasDigest());
-    for (const kind of Object.keys(SCHEMAS)) expect(typeof prebuilt[kind], kind).toBe('function');
+describe('prebuilt validators (dist/api/schemas/validators/)', () => {
+  it.each(Object.keys(SCHEMAS))('%s exists after the build and was written from this schema', (kind) => {
+    expect(existsSync(join(DIR, `${kind}.cjs`)), `${kind}.cjs is missing in ${DIR}: npm run build writes it`).toBe(true);
+    expect(load(kind).DIGEST).toBe(schemaDigest(kind));
   });
 
-  it.each(CASES.map((c, i) => [i, c.kind, c.obj] as const))('case %i (%s): the same verdict and errors as the compiled schema', async (_i, kind, obj) => {
-    const prebuilt = (await import(pathToFileURL(FILE).href)) as Prebuilt;
-    const validate = prebuilt[kind]!;
+  it.each(CASES.map((c, i) => [i, c.kind, c.obj] as const))('case %i (%s): the same verdict and errors as the compiled schema', (_i, kind, obj) => {
+    const validate = load(kind).build(isQuantity);
     const ok = validate(obj);
     const compiled = schemaErrors(kind, obj);
     expect(ok).toBe(compiled.length === 0);
