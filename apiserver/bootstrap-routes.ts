@@ -14,7 +14,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, StatusError } from '../api/errors.js';
 import { GROUP_AUTHENTICATED, GROUP_BOOTSTRAPPERS, GROUP_MASTERS, nodeUser, type Authenticator, type TokenStore, type UserInfo } from './auth.js';
-import { TOKENS_PATH, validNodeName, type IssuedToken } from './bootstrap.js';
+import { CLUSTER_INFO_PATH, NODE_CREDENTIALS_PATH, TOKENS_PATH, validNodeName, type IssuedToken } from './bootstrap.js';
 import { forbidden } from './authz/attributes.js';
 import { bodyFormat, decodeBody } from './body.js';
 
@@ -32,9 +32,6 @@ export function userOf(req: FastifyRequest): UserInfo | undefined {
   return (req as AuthedRequest).skiffUser;
 }
 
-export const NODE_CREDENTIALS_PATH = '/skiff/bootstrap/node-credentials';
-export const CLUSTER_INFO_PATH = '/skiff/bootstrap/cluster-info';
-export { TOKENS_PATH, type IssuedToken } from './bootstrap.js';
 
 /** TokenRequestBody is what POST /skiff/tokens takes. */
 export interface TokenRequestBody {

@@ -18,6 +18,10 @@ export const BOOTSTRAP_SECRET_PREFIX = 'bootstrap-token-';
 export const BOOTSTRAP_USER_PREFIX = 'system:bootstrap:';
 /** Where admins mint and revoke users' bearer tokens (bootstrap-routes.ts). */
 export const TOKENS_PATH = '/skiff/tokens';
+// The join's two unauthenticated-ish endpoints (apiserver/bootstrap-routes.ts serves them); here so
+// an agent can name them without loading the routes.
+export const NODE_CREDENTIALS_PATH = '/skiff/bootstrap/node-credentials';
+export const CLUSTER_INFO_PATH = '/skiff/bootstrap/cluster-info';
 
 /** IssuedToken is what POST /skiff/tokens answers. */
 export interface IssuedToken {

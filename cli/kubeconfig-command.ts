@@ -9,7 +9,7 @@ import type { RestClient } from '../client/rest.js';
 import { TOKENS_PATH, type IssuedToken } from '../apiserver/bootstrap.js';
 import { renderKubeconfig, writeKubeconfig, type AdminKubeconfig } from './kubeconfig-write.js';
 import { parseTtl } from './token.js';
-import { openSession, out } from './verbs/session.js';
+import { session } from './session-lazy.js';
 
 /** kubeadm makes user certificates valid for a year. */
 export const DEFAULT_USER_TTL_SECONDS = 365 * 24 * 3600;
@@ -41,7 +41,7 @@ export function registerKubeconfigCommand(program: Command): void {
     .option('--cluster-name <name>', 'the name of the cluster and context in the kubeconfig', 'skiff')
     .option('--output <file>', 'write the kubeconfig to this file (mode 0600) instead of printing it')
     .action(async (o: KubeconfigFlags, cmd: Command) => {
-      const s = openSession(cmd);
+      const s = await session(cmd);
       try {
         if (!s.config.ca) throw new Error('the kubeconfig has no certificate-authority-data to copy');
         let k: AdminKubeconfig;
@@ -56,7 +56,7 @@ export function registerKubeconfigCommand(program: Command): void {
           writeKubeconfig(o.output, k);
           s.io.stderr.write(`kubeconfig${o.user ? ` for user "${o.user}"` : ''} written to ${o.output}\n`);
         } else {
-          out(s, renderKubeconfig(k).trimEnd());
+          s.out(renderKubeconfig(k).trimEnd());
         }
       } finally {
         s.client.close();

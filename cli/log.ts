@@ -1,7 +1,8 @@
 // Component logs: structured JSON lines (pino) for files and log shippers, a human format when
 // the output is a terminal. SKIFF_LOG_FORMAT=json|text overrides the guess, SKIFF_LOG_LEVEL the level.
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { PinoPretty } from 'pino-pretty';
+import type { PinoPretty as PinoPrettyFn } from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -27,6 +28,8 @@ export function componentLogger(component: string, o: LogOptions = {}): Logger {
   if (logFormat(env, Boolean(dest.isTTY)) === 'json') {
     return pino({ level, base, timestamp: pino.stdTimeFunctions.isoTime }, dest);
   }
+  // Loaded only for a terminal: daemons write JSON to files and skip its start-up cost.
+  const { PinoPretty } = createRequire(import.meta.url)('pino-pretty') as { PinoPretty: typeof PinoPrettyFn };
   // Synchronous pretty stream: no worker thread, nothing lost when the process exits at once.
   const pretty = PinoPretty({ destination: dest, sync: true, colorize: Boolean(dest.isTTY), ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' });
   return pino({ level, base }, pretty);

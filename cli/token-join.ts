@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { caPublicKeyHash, parseBootstrapToken, parseCaHash, parseJoinString } from '../apiserver/bootstrap.js';
-import { CLUSTER_INFO_PATH, NODE_CREDENTIALS_PATH } from '../apiserver/bootstrap-routes.js';
+import { CLUSTER_INFO_PATH, NODE_CREDENTIALS_PATH } from '../apiserver/bootstrap.js';
 import { RestClient } from '../client/rest.js';
 import { isStatusError } from '../api/errors.js';
 import { writeKubeconfig } from './kubeconfig-write.js';

@@ -19,7 +19,7 @@ import {
   parseJoinString,
   TOKENS_PATH,
 } from '../apiserver/bootstrap.js';
-import { openSession, out } from './verbs/session.js';
+import { session } from './session-lazy.js';
 
 const SECRETS = mustResource('secrets');
 
@@ -105,10 +105,10 @@ export function registerTokenCommands(program: Command): void {
     .option('--token <id.secret>', 'use this token instead of a random one')
     .action(async (o: { ttl: number; description?: string; token?: string }, cmd: Command) => {
       if (o.token && !parseBootstrapToken(o.token)) throw new InvalidArgumentError('--token must have the form [a-z0-9]{6}.[a-z0-9]{16}');
-      const s = openSession(cmd);
+      const s = await session(cmd);
       try {
         if (!s.config.ca) throw new Error('the kubeconfig has no certificate-authority-data to pin in the join string');
-        out(s, await createJoinToken(s.client, s.config.ca, { ttlSeconds: o.ttl, description: o.description, token: o.token }));
+        s.out(await createJoinToken(s.client, s.config.ca, { ttlSeconds: o.ttl, description: o.description, token: o.token }));
       } finally {
         s.client.close();
       }
@@ -118,17 +118,17 @@ export function registerTokenCommands(program: Command): void {
     .description('list bootstrap tokens (--users: the users holding bearer tokens instead)')
     .option('--users', "list the server's bearer-token users (nodes, components, admins, users) instead")
     .action(async (o: { users?: boolean }, cmd: Command) => {
-      const s = openSession(cmd);
+      const s = await session(cmd);
       try {
         if (o.users) {
           const list = await s.client.request<{ items: StoredTokenInfo[] }>('GET', TOKENS_PATH);
-          for (const line of columns(userTokenRows(list.items, new Date()))) out(s, line.trimEnd());
+          for (const line of columns(userTokenRows(list.items, new Date()))) s.out(line.trimEnd());
           return;
         }
         const list = await s.client.list(SECRETS, BOOTSTRAP_NAMESPACE);
         const rows = tokenRows(list.items as KubeObject[], new Date());
-        if (rows.length === 1) return out(s, 'No bootstrap tokens found.');
-        for (const line of columns(rows)) out(s, line.trimEnd());
+        if (rows.length === 1) return s.out('No bootstrap tokens found.');
+        for (const line of columns(rows)) s.out(line.trimEnd());
       } finally {
         s.client.close();
       }
@@ -138,13 +138,13 @@ export function registerTokenCommands(program: Command): void {
     .description('delete bootstrap tokens, by id, `<id>.<secret>` or join string')
     .argument('<tokens...>')
     .action(async (tokens: string[], _o: unknown, cmd: Command) => {
-      const s = openSession(cmd);
+      const s = await session(cmd);
       try {
         for (const t of tokens) {
           const id = parseBootstrapToken(parseJoinString(t).token)?.id ?? t;
           if (!/^[a-z0-9]{6}$/.test(id)) throw new InvalidArgumentError(`"${t}" is neither a token id nor a token`);
           await s.client.delete(SECRETS, BOOTSTRAP_NAMESPACE, bootstrapSecretName(id));
-          out(s, `bootstrap token "${id}" deleted`);
+          s.out(`bootstrap token "${id}" deleted`);
         }
       } finally {
         s.client.close();
@@ -155,10 +155,10 @@ export function registerTokenCommands(program: Command): void {
     .description('revoke every bearer token of a user: a node (system:node:NAME), a component or one from `skiff kubeconfig --user`')
     .argument('<user>')
     .action(async (user: string, _o: unknown, cmd: Command) => {
-      const s = openSession(cmd);
+      const s = await session(cmd);
       try {
         const r = await s.client.request<{ message?: string }>('DELETE', `${TOKENS_PATH}/${encodeURIComponent(user)}`);
-        out(s, r.message ?? `tokens of user "${user}" revoked`);
+        s.out(r.message ?? `tokens of user "${user}" revoked`);
       } finally {
         s.client.close();
       }
@@ -166,10 +166,10 @@ export function registerTokenCommands(program: Command): void {
   token
     .command('ca-hash')
     .description("print the CA pin (sha256:<hex of the CA's public key>) for the kubeconfig's cluster")
-    .action((_o: unknown, cmd: Command) => {
-      const s = openSession(cmd);
+    .action(async (_o: unknown, cmd: Command) => {
+      const s = await session(cmd);
       s.client.close();
       if (!s.config.ca) throw new Error('the kubeconfig has no certificate-authority-data');
-      out(s, `sha256:${caPublicKeyHash(s.config.ca)}`);
+      s.out(`sha256:${caPublicKeyHash(s.config.ca)}`);
     });
 }

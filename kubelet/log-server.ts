@@ -15,7 +15,8 @@ import type { Pod } from '../api/types/pod.js';
 import type { RuntimeService } from '../runtime/api.js';
 import { formatRecord, parseCriLine, selectLogs, type LogOptions } from './cri-log.js';
 import type { Duplex } from 'node:stream';
-import { failureStatus, handleStreamUpgrade, rejectUpgrade, type StreamBackend } from './stream-server/index.js';
+import type { StreamBackend } from './stream-server/index.js';
+import { failureStatus, rejectUpgrade } from './stream-server/status.js';
 import { LABEL_CONTAINER_NAME, LABEL_CONTAINER_TYPE, LABEL_POD_UID } from './labels.js';
 
 /** LogServerOptions configure the log server. */
@@ -56,10 +57,9 @@ export async function startLogServer(o: LogServerOptions): Promise<LogServer> {
   if (o.streams) {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', () => socket.destroy());
-      check(req).then(
-        (ok) => upgrade(o, ok, req, socket, head),
-        () => socket.destroy(),
-      );
+      check(req)
+        .then((ok) => upgrade(o, ok, req, socket, head))
+        .catch(() => socket.destroy());
     });
   }
   await new Promise<void>((resolve, reject) => {
@@ -109,9 +109,16 @@ function trustedClient(req: IncomingMessage, names: string[]): boolean {
   return typeof cn === 'string' && names.includes(cn);
 }
 
+/**
+ * The exec, attach and port-forward protocols (WebSocket, SPDY) load with the first stream: they
+ * cost the agent a quarter second of CPU at start, and many nodes never serve one.
+ */
+const streamServer = () => import('./stream-server/index.js');
+
 /** Streaming sessions need the same credentials as logs; anything else is refused with a Status. */
-function upgrade(o: LogServerOptions, ok: boolean, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+async function upgrade(o: LogServerOptions, ok: boolean, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   if (!ok) return rejectUpgrade(socket, failureStatus(401, 'Unauthorized', 'Unauthorized'));
+  const { handleStreamUpgrade } = await streamServer();
   if (!handleStreamUpgrade(req, socket, head, o.streams!)) rejectUpgrade(socket, failureStatus(404, 'NotFound', 'not found'));
 }
 
