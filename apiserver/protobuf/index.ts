@@ -59,7 +59,7 @@ function decodeEnvelope(body: Buffer): Envelope {
   }
   let unknown: Record<string, unknown>;
   try {
-    unknown = unknownType.decode(body.subarray(PROTOBUF_MAGIC.length)) as unknown as Record<string, unknown>;
+    unknown = unknownType().decode(body.subarray(PROTOBUF_MAGIC.length)) as unknown as Record<string, unknown>;
   } catch (err) {
     throw badRequest(`the request body is not a valid protobuf runtime.Unknown: ${(err as Error).message}`);
   }

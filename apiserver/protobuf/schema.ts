@@ -29,13 +29,19 @@ function buildRoot(): protobuf.Root {
   return root;
 }
 
-export const protoRoot = buildRoot();
-export const unknownType = protoRoot.lookupType('k8s.io.apimachinery.pkg.runtime.Unknown');
+// Parsed on the first protobuf body, not at start: most clients send JSON.
+let root: protobuf.Root | undefined;
+const protoRoot = (): protobuf.Root => (root ??= buildRoot());
+
+/** The runtime.Unknown envelope every protobuf body comes in. */
+export function unknownType(): protobuf.Type {
+  return protoRoot().lookupType('k8s.io.apimachinery.pkg.runtime.Unknown');
+}
 
 /** The message type for an object of this apiVersion and kind, or undefined when unsupported. */
 export function typeForKind(apiVersion: string, kind: string): protobuf.Type | undefined {
   const name = KINDS[`${apiVersion}/${kind}`];
-  return name ? protoRoot.lookupType(name) : undefined;
+  return name ? protoRoot().lookupType(name) : undefined;
 }
 
 export function supportedKinds(): string[] {

@@ -21,13 +21,13 @@ function encodeRaw(apiVersion: string, kind: string, obj: Record<string, unknown
 }
 
 function envelope(apiVersion: string, kind: string, raw: Uint8Array, opts: EnvelopeOpts = {}): Buffer {
-  const unknown = unknownType.fromObject({
+  const unknown = unknownType().fromObject({
     typeMeta: { apiVersion, kind },
     raw,
     contentEncoding: opts.contentEncoding ?? '',
     contentType: opts.contentType ?? '',
   });
-  return Buffer.concat([PROTOBUF_MAGIC, unknownType.encode(unknown).finish()]);
+  return Buffer.concat([PROTOBUF_MAGIC, unknownType().encode(unknown).finish()]);
 }
 
 function body(apiVersion: string, kind: string, obj: Record<string, unknown>): Buffer {
