@@ -10,6 +10,7 @@
 // kubeadm's discovery-token-ca-cert-hash: SHA-256 of the CA certificate's public key (DER SPKI).
 import { createHash, randomInt, timingSafeEqual, X509Certificate } from 'node:crypto';
 import type { KubeObject } from '../api/meta.js';
+import { rfc3339 } from '../api/time.js';
 import { GROUP_AUTHENTICATED, GROUP_BOOTSTRAPPERS, type Authenticator, type UserInfo } from './auth.js';
 
 export const BOOTSTRAP_TOKEN_TYPE = 'bootstrap.kubernetes.io/token';
@@ -71,7 +72,7 @@ export function bootstrapSecret(token: string, o: { now: Date; ttlSeconds: numbe
     'token-secret': b64(t.secret),
     'usage-bootstrap-authentication': b64('true'),
   };
-  if (o.ttlSeconds > 0) data.expiration = b64(new Date(o.now.getTime() + o.ttlSeconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z'));
+  if (o.ttlSeconds > 0) data.expiration = b64(rfc3339(o.now.getTime() + o.ttlSeconds * 1000));
   if (o.description) data.description = b64(o.description);
   return {
     apiVersion: 'v1',

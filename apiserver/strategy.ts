@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject, ObjectMeta } from '../api/meta.js';
 import type { ResourceInfo } from '../api/registry.js';
 import { StatusError } from '../api/errors.js';
+import { rfc3339 } from '../api/time.js';
 import { admitPodTolerations } from './admission/default-tolerations.js';
 
 /** Kinds whose spec changes bump metadata.generation. */
@@ -19,10 +20,6 @@ export function generateName(prefix: string, random: () => number): string {
   let suffix = '';
   for (let i = 0; i < 5; i++) suffix += NAME_SUFFIX_CHARS[Math.floor(random() * NAME_SUFFIX_CHARS.length)];
   return prefix + suffix;
-}
-
-export function rfc3339(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Everything but type, metadata and status: a change here is a spec change. */

@@ -2,7 +2,7 @@
 import type { KubeObject } from '../api/meta.js';
 import { badRequest, conflict, type GroupResource } from '../api/errors.js';
 import { formatLabelSelector, type LabelSelector } from '../api/labels.js';
-import { rfc3339 } from './strategy.js';
+import { rfc3339 } from '../api/time.js';
 
 interface Binding {
   metadata?: { name?: string; uid?: string; resourceVersion?: string };

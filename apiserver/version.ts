@@ -2,13 +2,14 @@
 // the test machines picks the client binary (kubectl.1.<minor>) from it.
 
 import type { FastifyInstance } from 'fastify';
+import { rfc3339 } from '../api/time.js';
 
 export const SERVER_MAJOR = '1';
 export const SERVER_MINOR = '33';
 export const GIT_VERSION = `v${SERVER_MAJOR}.${SERVER_MINOR}.0-skiff`;
 
 // Fixed at module load so every answer of one server process is identical.
-const BUILD_DATE = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+const BUILD_DATE = rfc3339(Date.now());
 
 export function versionInfo(): Record<string, string> {
   return {

@@ -17,6 +17,7 @@
 import { isStatusError } from '../api/errors.js';
 import type { KubeObject, ObjectMeta } from '../api/meta.js';
 import { mustResource } from '../api/registry.js';
+import { rfc3339 } from '../api/time.js';
 import type { ObjectReference } from '../api/types/common.js';
 import type { Event } from '../api/types/core.js';
 import type { Clock } from './clock.js';
@@ -62,7 +63,7 @@ export function refOf(obj: Referable, apiVersion: string, kind: string, fieldPat
 
 /** newEvent builds the core/v1 Event (count 1) that source records about obj at now, named `<name>.<hex time>` as upstream's. */
 export function newEvent(obj: ObjectReference, type: EventType, reason: string, message: string, source: EventSource, now: number, seq: number, action?: string): Event {
-  const ts = new Date(now).toISOString().replace(/\.\d+Z$/, 'Z');
+  const ts = rfc3339(now);
   const ev: Event = {
     apiVersion: 'v1',
     kind: 'Event',

@@ -2,6 +2,7 @@
 // tools/leaderelection tryAcquireOrRenew, without the I/O).
 
 import type { ObjectMeta } from '../api/meta.js';
+import { rfc3339Micro } from '../api/time.js';
 
 /** LeaseSpec is coordination.k8s.io/v1 LeaseSpec; times are RFC 3339 MicroTime strings. */
 export interface LeaseSpec {
@@ -31,9 +32,7 @@ export interface LeaseDecision {
 }
 
 /** microTime formats ms since the epoch as Kubernetes MicroTime: 2024-05-01T10:00:00.123000Z. */
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
+export { rfc3339Micro as microTime } from '../api/time.js';
 
 /**
  * leaseExpired: a lease is held until renewTime + leaseDurationSeconds. A lease with no holder
@@ -51,7 +50,7 @@ export function leaseExpired(spec: LeaseSpec | undefined, now: number): boolean 
  * metadata (and so the resourceVersion) it was read with, so a racing writer gets 409.
  */
 export function decideLease(lease: Lease | undefined, identity: string, now: number, durationMs: number): LeaseDecision {
-  const stamp = microTime(now);
+  const stamp = rfc3339Micro(now);
   const leaseDurationSeconds = Math.ceil(durationMs / 1000);
   if (!lease) {
     const spec = { holderIdentity: identity, leaseDurationSeconds, acquireTime: stamp, renewTime: stamp, leaseTransitions: 0 };
@@ -69,6 +68,6 @@ export function decideLease(lease: Lease | undefined, identity: string, now: num
 
 /** releasedLease gives up a held lease the way client-go does: empty holder, 1 s duration. */
 export function releasedLease(lease: Lease, now: number): Lease {
-  const stamp = microTime(now);
+  const stamp = rfc3339Micro(now);
   return { ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, acquireTime: stamp, renewTime: stamp } };
 }

@@ -2,6 +2,7 @@
 // evictions. Events go through client/events.ts (aggregation, counts, spam filter) on the
 // scheduler's write pool, so a slow API never stalls the scheduling loop.
 
+import { rfc3339 } from '../api/time.js';
 import type { Pod } from '../api/types/index.js';
 import type { Clock } from '../client/clock.js';
 import { EventRecorder, refOf, type EventType } from '../client/events.js';
@@ -30,7 +31,7 @@ export function unschedulableStatusPatch(pod: Pod, message: string, now: number,
   const cur = conds.find((c) => c.type === 'PodScheduled');
   const same = cur?.status === 'False' && cur.reason === 'Unschedulable' && cur.message === message;
   if (same && (!nominated || pod.status?.nominatedNodeName === nominated)) return undefined;
-  const ts = new Date(now).toISOString().replace(/\.\d+Z$/, 'Z');
+  const ts = rfc3339(now);
   const cond = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: cur?.status === 'False' ? cur.lastTransitionTime : ts };
   const status: Record<string, unknown> = { conditions: [...conds.filter((c) => c.type !== 'PodScheduled'), cond] };
   if (nominated) status.nominatedNodeName = nominated;

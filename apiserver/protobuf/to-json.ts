@@ -7,6 +7,7 @@
 // - Time → RFC 3339 (zero time dropped), Quantity → string, IntOrString → number or string,
 //   bytes → base64.
 import protobuf from 'protobufjs';
+import { rfc3339 } from '../../api/time.js';
 
 type Json = Record<string, unknown>;
 
@@ -78,7 +79,7 @@ function timeToJson(msg: protobuf.Message): unknown {
   const nanos = toNumber(fields.nanos);
   // Go's zero metav1.Time marshals as null: kubectl sends `creationTimestamp` that way.
   if (seconds === 0 && nanos === 0) return OMIT;
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return rfc3339(seconds * 1000);
 }
 
 function intOrStringToJson(msg: protobuf.Message): unknown {

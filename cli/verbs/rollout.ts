@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import type { KubeObject } from '../../api/meta.js';
 import { formatLabelSelector, type LabelSelector } from '../../api/labels.js';
+import { rfc3339 } from '../../api/time.js';
 import { resolveType } from './resources.js';
 import { CliError } from './errors.js';
 import { listObjects, patchObject } from './requests.js';
@@ -186,7 +187,7 @@ async function simplePatch(s: Session, args: string[], verb: 'pause' | 'resume' 
       ? { spec: { paused: true } }
       : verb === 'resume'
         ? { spec: { paused: null } }
-        : { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString().replace(/\.\d+Z$/, 'Z') } } } } };
+        : { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': rfc3339(Date.now()) } } } } };
   await patchObject(s.client, deploys, ns, name, 'strategic', patch, { fieldManager: 'kubectl-rollout' });
   out(s, `${objectRef(deploys, name)} ${done}`);
 }

@@ -2,7 +2,7 @@
 // (pkg/controller/deployment/util/deployment_util.go).
 import type { Condition } from '../../api/types/common.js';
 import type { DeploymentStatus } from '../../api/types/apps.js';
-import { rfc3339 } from '../replicaset/objects.js';
+import { rfc3339 } from '../../api/time.js';
 
 /** Condition reasons, as upstream's constants. */
 export const Reason = {

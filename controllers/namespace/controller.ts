@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { isStatusError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/meta.js';
 import { RESOURCES, mustResource, type ResourceInfo } from '../../api/registry.js';
+import { rfc3339 } from '../../api/time.js';
 import type { Namespace } from '../../api/types/core.js';
 import type { Informer } from '../../client/informer.js';
 import type { RestClient } from '../../client/rest.js';
@@ -50,7 +51,7 @@ export class NamespaceController implements Controller {
 
   private async writeConditions(ns: NamespaceObj, remaining: Record<string, number>, failure: string | undefined): Promise<void> {
     const prev = ns.status?.conditions ?? [];
-    const conditions = deletionConditions(prev, remaining, failure, new Date(this.ctx.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z'));
+    const conditions = deletionConditions(prev, remaining, failure, rfc3339(this.ctx.clock.now()));
     if (isDeepStrictEqual(conditions, prev)) return;
     await this.ctx.client.updateStatus(namespaces, { ...ns, status: { ...ns.status, conditions } });
   }

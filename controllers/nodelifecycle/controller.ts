@@ -6,6 +6,7 @@
 // on its pods, TaintManagerEviction when a pod is marked for deletion or its deletion cancelled.
 import type { KubeObject } from '../../api/meta.js';
 import { mustResource } from '../../api/registry.js';
+import { rfc3339 } from '../../api/time.js';
 import type { Node } from '../../api/types/core.js';
 import type { Lease } from '../../api/types/misc.js';
 import type { Pod } from '../../api/types/pod.js';
@@ -117,10 +118,6 @@ export class NodeLifecycleController implements Controller {
   private nodeEvent(node: NodeObj, reason: string, message: string): void {
     this.api.event({ ...refOf(node, 'v1', 'Node'), namespace: '' }, 'Normal', reason, message);
   }
-}
-
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 /** newNodeLifecycleController is the ControllerConstructor registered as 'nodelifecycle'. */

@@ -66,8 +66,3 @@ export function creationMs(o: { metadata: KubeObject['metadata'] }): number {
   const t = o.metadata.creationTimestamp ? Date.parse(o.metadata.creationTimestamp) : NaN;
   return Number.isNaN(t) ? 0 : t;
 }
-
-/** rfc3339 formats ms as the seconds-precision timestamps the API uses. */
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-}

@@ -4,7 +4,8 @@
 import type { ReplicaSetStatus } from '../../api/types/apps.js';
 import type { Pod } from '../../api/types/pod.js';
 import type { Condition } from '../../api/types/common.js';
-import { availableInMs, isPodReady, rfc3339, type ReplicaSetObj } from './objects.js';
+import { rfc3339 } from '../../api/time.js';
+import { availableInMs, isPodReady, type ReplicaSetObj } from './objects.js';
 import { podsToDelete } from './ranking.js';
 
 /** BURST_REPLICAS caps creates or deletes per sync, as upstream's BurstReplicas. */
