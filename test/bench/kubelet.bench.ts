@@ -14,7 +14,8 @@
 //   scheduler is not what is measured): heartbeats are on time when no node's Lease renewals are
 //   further apart than 1.5 × the 10 s renew interval during the observation window, as a Lease
 //   watch in this process sees them. Then the time from starting the hollow process until 5,000
-//   (BENCH_HOLLOW_READY) Nodes are Ready.
+//   (BENCH_HOLLOW_READY) Nodes are Ready, the CPU seconds each process (server, its etcd, hollow)
+//   used until then, and their lease renewal gaps and CPU shares over the window after (no pods).
 //
 // BENCH_PART=runc|hollow|hollow-ready|hollow-ladder|all (default all), or merge (the parts' files → kubelet); BENCH_HOLLOW_LADDER=50,100,...; BENCH_HOLLOW_READY=N;
 // BENCH_HOLLOW_WINDOW_S (default 60); BENCH_HOLLOW_READY_DEADLINE_S (default 600);
@@ -39,6 +40,7 @@ import type { ContainerConfig, PodSandboxConfig, RuntimeService } from '../../ru
 import { removeCgroup } from '../../runtime/containers/cgroup-remove.js';
 import { connectRuntime } from '../../runtime/service/client.js';
 import { freePort } from '../integration/harness.js';
+import { childNamed, CpuMeter } from './lib/cpu.js';
 import { runBounded, withTimeout } from './lib/pool.js';
 import { figure, meta, writeResults, type Figure } from './lib/results.js';
 import { percentile } from './lib/stats.js';
@@ -483,20 +485,39 @@ interface ReadyRun {
   registeredMs: number;
   readyAt30s: number;
   readyAtEnd: number;
+  /** CPU seconds per process from the hollow start until all were Ready (or the deadline). */
+  cpuToReady: Record<string, number>;
+  /** The heartbeat window after all were Ready (no pods): lease gaps and each process's share of a core. */
+  window?: { gapP99: number; gapMax: number; gaps: number; late: number; staleAtEnd: number; coreShare: Record<string, number> };
 }
+
+/** processCpu: the server process (API server, scheduler, controllers), its etcd child, and the hollow process. */
+function processCpu(cp: ControlPlane, hollow: Proc): CpuMeter {
+  const pids: Record<string, number> = { server: cp.server.child.pid!, hollow: hollow.child.pid! };
+  const etcd = childNamed(cp.server.child.pid!, 'etcd');
+  if (etcd) pids.etcd = etcd;
+  return new CpuMeter(pids);
+}
+
+const cpuNote = (use: Record<string, { cpuSeconds: number; coreShare: number }>) =>
+  Object.entries(use).map(([k, v]) => `${k} ${v.cpuSeconds.toFixed(1)} s (${(v.coreShare * 100).toFixed(0)}% of a core)`).join(', ');
 
 async function readyRun(nodes: number, deadlineMs: number): Promise<ReadyRun> {
   const cp = await startControlPlane(`ready${nodes}`);
   const prefix = 'hollow';
   let hollow: Proc | undefined;
   const nodeInf = new Informer<KubeObject>(restListerWatcher(cp.client, NODES));
+  // Started once all are Ready: a Lease watch during registration would cost the API server a write per renewal.
+  const leases = new LeaseGaps(cp.client);
   try {
     nodeInf.start();
     await nodeInf.waitForSync();
     const began = performance.now();
     hollow = startProc(cp.home, `hollow-ready-${nodes}`, ['agent', '--home', cp.home, '--kubeconfig', join(cp.home, 'kubeconfig'), '--hollow', String(nodes), '--node-name', prefix]);
     const h = hollow;
-    const r: ReadyRun = { readyMs: NaN, registeredMs: NaN, readyAt30s: NaN, readyAtEnd: 0 };
+    const meter = processCpu(cp, h);
+    meter.start();
+    const r: ReadyRun = { readyMs: NaN, registeredMs: NaN, readyAt30s: NaN, readyAtEnd: 0, cpuToReady: {} };
     let lastLog = 0;
     await waitFor(`${nodes} hollow nodes Ready`, deadlineMs, async () => {
       const ready = await countReadyNodes(nodeInf, prefix);
@@ -514,13 +535,35 @@ async function readyRun(nodes: number, deadlineMs: number): Promise<ReadyRun> {
       (err: Error) => log(err.message),
     );
     if (Number.isNaN(r.readyAt30s)) r.readyAt30s = r.readyAtEnd;
-    log(`${r.readyAtEnd}/${nodes} hollow nodes Ready${Number.isNaN(r.readyMs) ? ` at the ${deadlineMs / 1000} s deadline` : ` ${(r.readyMs / 1000).toFixed(1)} s after the hollow process started`}`);
+    const toReady = meter.stop();
+    r.cpuToReady = Object.fromEntries(Object.entries(toReady).map(([k, v]) => [k, v.cpuSeconds]));
+    log(`${r.readyAtEnd}/${nodes} hollow nodes Ready${Number.isNaN(r.readyMs) ? ` at the ${deadlineMs / 1000} s deadline` : ` ${(r.readyMs / 1000).toFixed(1)} s after the hollow process started`}; CPU: ${cpuNote(toReady)} (load ${load()})`);
+    if (!Number.isNaN(r.readyMs)) r.window = await heartbeatWindow(leases, meter, nodes);
     return r;
   } finally {
     await hollow?.stop();
-    await nodeInf.stop();
+    for (const i of [nodeInf, leases.informer]) await i.stop();
     await cp.stop();
   }
+}
+
+/** heartbeatWindow watches every node's Lease renewals for WINDOW_MS once all are Ready (no pods yet). */
+async function heartbeatWindow(leases: LeaseGaps, meter: CpuMeter, nodes: number): Promise<NonNullable<ReadyRun['window']>> {
+  leases.informer.start();
+  await leases.informer.waitForSync();
+  leases.gaps = [];
+  leases.recording = true;
+  meter.start();
+  await new Promise((res) => setTimeout(res, WINDOW_MS));
+  leases.recording = false;
+  const use = meter.stop();
+  const w = {
+    gapP99: percentile(leases.gaps, 99), gapMax: Math.max(...leases.gaps), gaps: leases.gaps.length,
+    late: leases.gaps.filter((g) => g > ON_TIME_GAP_MS).length, staleAtEnd: leases.staleAt(Date.now()),
+    coreShare: Object.fromEntries(Object.entries(use).map(([k, v]) => [k, v.coreShare])),
+  };
+  log(`${nodes} nodes, no pods, ${WINDOW_MS / 1000} s: lease gap p99 ${(w.gapP99 / 1000).toFixed(1)} s, max ${(w.gapMax / 1000).toFixed(1)} s, ${w.late} late of ${w.gaps}, ${w.staleAtEnd} stale; CPU: ${cpuNote(use)} (load ${load()})`);
+  return w;
 }
 
 async function hollowPart(): Promise<void> {
@@ -534,6 +577,14 @@ async function hollowPart(): Promise<void> {
       figures[`hollow ${READY_NODES} nodes: all registered after start`] = figure(r.registeredMs / 1000, 's');
       figures[`hollow ${READY_NODES} nodes: all Ready after start`] = figure(r.readyMs / 1000, 's', 30, 'goal');
       figures[`hollow ${READY_NODES} nodes: Ready 30 s after start`] = figure(r.readyAt30s, 'nodes', READY_NODES, 'started');
+      for (const [proc, sec] of Object.entries(r.cpuToReady)) figures[`hollow ${READY_NODES} nodes: ${proc} process CPU until all Ready`] = figure(sec, 's');
+      if (r.window) {
+        const w = r.window;
+        figures[`hollow ${READY_NODES} nodes, no pods: lease renewal gap p99`] = figure(w.gapP99 / 1000, 's', RENEW_MS / 1000, 'renew interval');
+        figures[`hollow ${READY_NODES} nodes, no pods: lease renewal gap max`] = figure(w.gapMax / 1000, 's', RENEW_MS / 1000, 'renew interval');
+        for (const [proc, share] of Object.entries(w.coreShare)) figures[`hollow ${READY_NODES} nodes, no pods: ${proc} process share of a core`] = figure(share, 'cores');
+        notes.push(`${READY_NODES} hollow nodes after all were Ready, no pods, ${WINDOW_MS / 1000} s: ${w.late} of ${w.gaps} lease renewal gaps over ${ON_TIME_GAP_MS / 1000} s, ${w.staleAtEnd} leases stale at the end.`);
+      }
       if (Number.isNaN(r.readyMs)) notes.push(`${READY_NODES} hollow nodes: ${r.readyAtEnd} Ready when the ${READY_DEADLINE_MS / 1000} s deadline came.`);
     }
   }
