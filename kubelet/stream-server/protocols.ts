@@ -1,10 +1,11 @@
 // Subprotocol negotiation. As in k8s.io/apimachinery httpstream.Handshake, the server's order of
 // preference wins: the first server protocol the client also offers is chosen.
+import { STREAM_PROTOCOL_V4, STREAM_PROTOCOL_V5 } from '../../client/streams.js';
 
 /** EXEC_PROTOCOLS are the exec/attach protocols we speak, best first (v1 is not supported). */
 export const EXEC_PROTOCOLS = [
-  'v5.channel.k8s.io',
-  'v4.channel.k8s.io',
+  STREAM_PROTOCOL_V5,
+  STREAM_PROTOCOL_V4,
   'v3.channel.k8s.io',
   'v2.channel.k8s.io',
 ] as const;
