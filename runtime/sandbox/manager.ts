@@ -83,14 +83,22 @@ export class SandboxManager {
   private async setUp(rec: SandboxRecord): Promise<void> {
     const dir = this.dir(rec.id);
     const hostNetwork = rec.config.hostNetwork === true;
+    // The IPC/UTS namespaces need nothing of the network: made while the network is set up.
+    const ipcUts = createIpcUts(dir, rec.config.hostname, hostNetwork);
+    ipcUts.catch(() => undefined); // handled here, awaited below: a failure while the network is set up must not crash the runtime
     if (!hostNetwork) {
-      rec.netns = await createNetns(rec.id);
-      rec.network = podNetwork({ ...this.opts.network, ipamDataDir: join(this.opts.root, 'cni', 'ipam') }, rec.config.portMappings);
-      await this.save(rec); // before ADD, so a crash mid-ADD is still torn down
-      rec.cniResult = await cniAdd(this.opts.cniBinDir, rec.network, this.cniTarget(rec));
-      rec.ip = podIp(rec.cniResult);
+      try {
+        rec.netns = await createNetns(rec.id);
+        rec.network = podNetwork({ ...this.opts.network, ipamDataDir: join(this.opts.root, 'cni', 'ipam') }, rec.config.portMappings);
+        await this.save(rec); // before ADD, so a crash mid-ADD is still torn down
+        rec.cniResult = await cniAdd(this.opts.cniBinDir, rec.network, this.cniTarget(rec));
+        rec.ip = podIp(rec.cniResult);
+      } catch (err) {
+        await ipcUts.catch(() => undefined); // settled before the caller removes what it made
+        throw err;
+      }
     }
-    const ns = await createIpcUts(dir, rec.config.hostname, hostNetwork);
+    const ns = await ipcUts;
     rec.ipc = ns.ipc;
     rec.uts = ns.uts;
     const hostResolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
