@@ -10,7 +10,7 @@ import { removeCgroup } from '../containers/cgroup-remove.js';
 import { cniAdd, cniDel } from './cni.js';
 import { podIp, podNetwork, type NetworkOptions } from './cni-config.js';
 import { hostsFile, resolvConf } from './files.js';
-import { createIpcUts, createNetns, deleteNetns, releaseIpcUts } from './namespaces.js';
+import { createIpcUts, createNetns, deleteNetns, loopbackUp, releaseIpcUts } from './namespaces.js';
 import type { SandboxRecord } from './record.js';
 
 /** SandboxManagerOptions are the node's network settings and where state lives. */
@@ -91,8 +91,9 @@ export class SandboxManager {
         rec.netns = await createNetns(rec.id);
         rec.network = podNetwork({ ...this.opts.network, ipamDataDir: join(this.opts.root, 'cni', 'ipam') }, rec.config.portMappings);
         await this.save(rec); // before ADD, so a crash mid-ADD is still torn down
-        rec.cniResult = await cniAdd(this.opts.cniBinDir, rec.network, this.cniTarget(rec));
-        rec.ip = podIp(rec.cniResult);
+        const [result] = await Promise.all([cniAdd(this.opts.cniBinDir, rec.network, this.cniTarget(rec)), loopbackUp(rec.id)]);
+        rec.cniResult = result;
+        rec.ip = podIp(result);
       } catch (err) {
         await ipcUts.catch(() => undefined); // settled before the caller removes what it made
         throw err;

@@ -16,12 +16,15 @@ export function netnsPath(sandboxId: string): string {
   return join('/run/netns', netnsName(sandboxId));
 }
 
-/** createNetns makes the namespace with loopback up; an existing one is reused. */
+/** createNetns makes the namespace (an existing one is reused); loopbackUp brings its lo up. */
 export async function createNetns(sandboxId: string): Promise<string> {
-  const name = netnsName(sandboxId);
-  if (!existsSync(netnsPath(sandboxId))) await runOk('ip', ['netns', 'add', name]);
-  await runOk('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+  if (!existsSync(netnsPath(sandboxId))) await runOk('ip', ['netns', 'add', netnsName(sandboxId)]);
   return netnsPath(sandboxId);
+}
+
+/** loopbackUp sets the namespace's lo up (independent of the CNI plugins' eth0, so run beside them). */
+export async function loopbackUp(sandboxId: string): Promise<void> {
+  await runOk('ip', ['-n', netnsName(sandboxId), 'link', 'set', 'lo', 'up']);
 }
 
 /** deleteNetns removes it (and with it the pod's end of its veth); absent is fine. */
