@@ -96,7 +96,7 @@ export class RestClient {
   private readonly streamDispatcher: Agent;
   private readonly baseHeaders: Record<string, string>;
 
-  constructor(opts: RestClientOptions) {
+  constructor(private readonly opts: RestClientOptions) {
     this.server = opts.server.replace(/\/+$/, '');
     this.namespace = opts.namespace ?? 'default';
     const d = dispatchers(opts);
@@ -109,6 +109,11 @@ export class RestClient {
   /** fromKubeconfig builds a client from a kubeconfig file (default $KUBECONFIG or $SKIFF_HOME/kubeconfig). */
   static fromKubeconfig(path?: string, userAgent?: string): RestClient {
     return new RestClient({ ...loadKubeconfig(path), userAgent });
+  }
+
+  /** withOwnConnections: the same server and credentials over connection pools of its own (upstream kubelet's heartbeat client). */
+  withOwnConnections(userAgent?: string): RestClient {
+    return new RestClient({ ...this.opts, userAgent: userAgent ?? this.opts.userAgent });
   }
 
   get<T extends Obj = Obj>(res: ResourceInfo, ns: string | undefined, name: string): Promise<T> {

@@ -120,7 +120,7 @@ class NodeAgent implements Agent {
       dns: podDnsSettings(cfg.clusterDns, this.hostDns),
     };
     this.node = new NodeReporter({
-      client: cfg.client,
+      client: cfg.heartbeatClient ?? cfg.client,
       clock: this.clock,
       name: cfg.nodeName,
       host,
@@ -131,7 +131,7 @@ class NodeAgent implements Agent {
       facts: () => this.nodeFacts(),
       observed: () => this.informers.node(cfg.nodeName).get(),
     });
-    this.lease = new NodeLease(cfg.client, this.clock, cfg.nodeName, cfg.leaseDurationSeconds ?? 40, () => this.node.uid);
+    this.lease = new NodeLease(cfg.heartbeatClient ?? cfg.client, this.clock, cfg.nodeName, cfg.leaseDurationSeconds ?? 40, () => this.node.uid);
     this.stats = { syncs: 0, statusWrites: () => this.deps.statusWriter.writes, leaseRenewals: () => this.lease.renewals };
   }
 

@@ -15,6 +15,8 @@ import type { LogServerOptions } from './log-server.js';
 /** AgentConfig configures one node agent. */
 export interface AgentConfig {
   client: RestClient;
+  /** Node registration, status and Lease writes (upstream's separate heartbeat client, so they never queue behind pod traffic); default client. */
+  heartbeatClient?: RestClient;
   nodeName: string;
   runtime: RuntimeService;
   clock?: Clock;

@@ -46,6 +46,9 @@ export async function startHollowNodes(o: HollowOptions): Promise<HollowNodes> {
   // The machine's facts and resolv.conf are read once, not once per node (os.cpus() alone costs ~1 ms).
   const host = readHostInfo();
   const hostDns = readHostDns();
+  // Heartbeats (Node status, Leases) over connections of their own, as upstream's heartbeat
+  // client: 5,000 nodes' pod status writes and events must not hold a Lease renewal back.
+  const heartbeatClient = o.client.withOwnConnections();
   // A pool rather than batches: one slow registration does not hold the next 49 back.
   let next = 0;
   const startOne = async (n: number): Promise<void> => {
@@ -59,6 +62,7 @@ export async function startHollowNodes(o: HollowOptions): Promise<HollowNodes> {
       podWorkers: 4,
       host,
       hostDns,
+      heartbeatClient,
       ...o.agent,
       client: o.client,
       nodeName: `${o.prefix ?? 'hollow-node'}-${n}`,
@@ -77,6 +81,7 @@ export async function startHollowNodes(o: HollowOptions): Promise<HollowNodes> {
     stop: async () => {
       await Promise.all(agents.map((a) => a?.stop()));
       await shared.stop();
+      await heartbeatClient.close();
       rmSync(root, { recursive: true, force: true });
     },
   };

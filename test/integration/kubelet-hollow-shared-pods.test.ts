@@ -1,16 +1,19 @@
 // Hollow nodes share one pod watch (ISSUE-7 hollow mode): a pod bound later through the binding
 // subresource reaches the node it was bound to (and only it), runs, and a graceful delete is
-// carried out by that node (stop, final status, delete with grace 0), all through the API.
+// carried out by that node (stop, final status, delete with grace 0), all through the API. Each
+// node renews its own Lease, over the heartbeat client's own connections.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isStatusError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/meta.js';
 import { mustResource } from '../../api/registry.js';
+import type { Lease } from '../../api/types/misc.js';
 import type { Pod } from '../../api/types/pod.js';
 import { RestClient } from '../../client/rest.js';
 import { startHollowNodes, type HollowNodes } from '../../kubelet/hollow.js';
 import { startTestCluster, type TestCluster } from './harness.js';
 
 const PODS = mustResource('pods');
+const LEASES = mustResource('leases');
 
 let cluster: TestCluster;
 let client: RestClient;
@@ -20,7 +23,7 @@ const prefix = `shared-${process.env.SKIFF_TEST_RUN ?? process.pid}`.toLowerCase
 beforeAll(async () => {
   cluster = await startTestCluster();
   client = new RestClient({ server: cluster.url, ca: cluster.pki.caCert, token: cluster.token });
-  hollow = await startHollowNodes({ client, count: 3, prefix, agent: { plegPeriodMs: 100 } });
+  hollow = await startHollowNodes({ client, count: 3, prefix, agent: { plegPeriodMs: 100, leaseRenewIntervalMs: 300 } });
 }, 120_000);
 
 afterAll(async () => {
@@ -42,6 +45,22 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
 const getPod = async (name: string) => (await client.get(PODS, 'default', name)) as unknown as Pod;
 
 describe('hollow nodes on one shared pod watch', () => {
+  it('renews each node\'s own Lease', async () => {
+    const lease = async () => (await client.get(LEASES, 'kube-node-lease', `${prefix}-2`)) as unknown as Lease;
+    const first = await lease();
+    expect(first.spec?.holderIdentity).toBe(`${prefix}-2`);
+    await waitFor('a renewal', async () => (await lease()).spec?.renewTime !== first.spec?.renewTime);
+  });
+
+  it('withOwnConnections reaches the same server with the same credentials', async () => {
+    const own = client.withOwnConnections('heartbeat-test');
+    try {
+      expect((await own.get(LEASES, 'kube-node-lease', `${prefix}-0`)).metadata.name).toBe(`${prefix}-0`);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('runs a pod bound later on the node it was bound to, and deletes it gracefully', async () => {
     const name = `${prefix}-late`;
     const node = `${prefix}-1`;
