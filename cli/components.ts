@@ -1,7 +1,7 @@
 // The component commands of `skiff`: server, and (as they land) apiserver, scheduler,
 // controller-manager, runtime and agent. Kept apart from the kubectl-like verbs.
 import { InvalidArgumentError, type Command } from 'commander';
-import { skiffHome } from '../client/kubeconfig.js';
+import { skiffHome } from '../client/home.js';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import type { RestClient } from '../client/rest.js';
 import { TOKENS_PATH, type IssuedToken } from '../apiserver/bootstrap.js';
-import { renderKubeconfig, writeKubeconfig, type AdminKubeconfig } from './kubeconfig-write.js';
+import type { AdminKubeconfig } from './kubeconfig-write.js';
 import { parseTtl } from './token.js';
 import { session } from './session-lazy.js';
 
@@ -52,6 +52,7 @@ export function registerKubeconfigCommand(program: Command): void {
           if (!s.config.token) throw new Error('the kubeconfig in use has no bearer token to copy');
           k = { server: o.server ?? s.config.server, caCert: s.config.ca, token: s.config.token, clusterName: o.clusterName };
         }
+        const { renderKubeconfig, writeKubeconfig } = await import('./kubeconfig-write.js');
         if (o.output) {
           writeKubeconfig(o.output, k);
           s.io.stderr.write(`kubeconfig${o.user ? ` for user "${o.user}"` : ''} written to ${o.output}\n`);

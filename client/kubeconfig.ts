@@ -2,9 +2,9 @@
 // (server, CA, insecure-skip-tls-verify), user (bearer token) and namespace.
 
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { skiffHome } from './home.js';
 
 /** ClientConfig is what a RestClient needs to reach and authenticate to an API server. */
 export interface ClientConfig {
@@ -40,10 +40,7 @@ export interface ParseOptions {
   readFile?: (path: string) => string;
 }
 
-/** skiffHome is $SKIFF_HOME, default ~/.skiff. */
-export function skiffHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.SKIFF_HOME || join(homedir(), '.skiff');
-}
+export { skiffHome } from './home.js';
 
 /** defaultKubeconfigPath is the first path in $KUBECONFIG, else $SKIFF_HOME/kubeconfig. */
 export function defaultKubeconfigPath(env: NodeJS.ProcessEnv = process.env): string {
