@@ -52,9 +52,11 @@ export function spawnEtcd(opts: EtcdProcessOptions): SpawnedEtcd {
       `--initial-cluster=${opts.name ?? 'skiff'}=${peer}`,
       '--quota-backend-bytes=8589934592',
       '--snapshot-count=50000',
-      // One member campaigns alone after an election timeout on every restart: keep it short (5 heartbeats, etcd's minimum ratio).
-      '--heartbeat-interval=100',
-      '--election-timeout=500',
+      // One member campaigns alone after an election timeout (randomised up to twice it) on every
+      // restart, and has no peer to miss: keep it short (5 heartbeats, etcd's minimum ratio).
+      // 100 ms makes a restarted etcd healthy in ~0.25 s instead of ~0.65 s.
+      '--heartbeat-interval=20',
+      '--election-timeout=100',
     ],
     { stdio: ['ignore', log, log], detached: false },
   );
