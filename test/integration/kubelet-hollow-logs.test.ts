@@ -9,6 +9,7 @@ import { startAgent } from '../../kubelet/agent.js';
 import { startHollowNodes } from '../../kubelet/hollow.js';
 import { FakeRuntime } from '../../runtime/fake/fake-runtime.js';
 import { freePort, startTestCluster, type TestCluster } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 const PODS = mustResource('pods');
 const NODES = mustResource('nodes');
@@ -28,16 +29,6 @@ afterAll(async () => {
   await cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('hollow nodes', () => {
   it('20 hollow nodes register Ready and run a pod each', async () => {

@@ -11,6 +11,7 @@ import type { Pod } from '../../api/types/pod.js';
 import { RestClient } from '../../client/rest.js';
 import { startHollowNodes, type HollowNodes } from '../../kubelet/hollow.js';
 import { startTestCluster, type TestCluster } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 const PODS = mustResource('pods');
 const LEASES = mustResource('leases');
@@ -32,16 +33,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const getPod = async (name: string) => (await client.get(PODS, 'default', name)) as unknown as Pod;
 
 describe('hollow nodes on one shared pod watch', () => {
@@ -49,7 +40,7 @@ describe('hollow nodes on one shared pod watch', () => {
     const lease = async () => (await client.get(LEASES, 'kube-node-lease', `${prefix}-2`)) as unknown as Lease;
     const first = await lease();
     expect(first.spec?.holderIdentity).toBe(`${prefix}-2`);
-    await waitFor('a renewal', async () => (await lease()).spec?.renewTime !== first.spec?.renewTime);
+    await waitFor('a renewal', async () => (await lease()).spec?.renewTime !== first.spec?.renewTime, 30_000);
   });
 
   it('withOwnConnections reaches the same server with the same credentials', async () => {
@@ -72,14 +63,14 @@ describe('hollow nodes on one shared pod watch', () => {
     const running = await waitFor('the bound pod Running', async () => {
       const p = await getPod(name);
       return p.status?.phase === 'Running' && p;
-    });
+    }, 30_000);
     expect(running.spec.nodeName).toBe(node);
     expect(running.status?.hostIP).toBe('10.0.0.2'); // hollow node 1's address: its agent wrote the status
     const started = hollow!.runtimes.map((rt) => rt.listContainers().then((cs) => cs.length));
     expect(await Promise.all(started)).toEqual([0, 1, 0]);
 
     await client.delete(PODS, 'default', name);
-    await waitFor('the pod gone', async () => getPod(name).then(() => false, (err) => isStatusError(err, 'NotFound')));
+    await waitFor('the pod gone', async () => getPod(name).then(() => false, (err) => isStatusError(err, 'NotFound')), 30_000);
     expect((await hollow!.runtimes[1]!.listPodSandbox()).length).toBe(0);
   });
 });
