@@ -55,7 +55,7 @@ class NodeAgent implements Agent {
   private readonly clock: Clock;
   private readonly abort = new AbortController();
   private readonly queue: WorkQueue<string>;
-  private readonly factory: PodFeed;
+  private readonly podFeed: PodFeed;
   private readonly pods: PodSource;
   private readonly informers: AgentInformers;
   private readonly objects: ReferencedObjects;
@@ -87,7 +87,7 @@ class NodeAgent implements Agent {
     this.queue = new WorkQueue<string>({ clock: this.clock });
     // Its own pod watch, or its view of the shared one (hollow nodes).
     const pods = shared?.podsFor(cfg.nodeName) ?? ownPods(cfg.client, this.clock, cfg.nodeName);
-    this.factory = pods.feed;
+    this.podFeed = pods.feed;
     this.pods = pods.source;
     this.informers = shared ?? AgentInformers.forNode(cfg.client, this.clock, cfg.nodeName);
     this.objects = new ReferencedObjects({ client: cfg.client, clock: this.clock, onChange: (uids) => this.enqueueUids(uids), onError: (e, w) => this.report(e, w) });
@@ -153,9 +153,9 @@ class NodeAgent implements Agent {
       onDelete: (p) => this.enqueue(p),
     });
     this.stopNodeWatch = this.informers.node(this.cfg.nodeName).onChange((n) => void this.node.nodeChanged(n).catch((err) => this.report(err, 'update node status')));
-    this.factory.start();
+    this.podFeed.start();
     if (!this.shared) this.informers.start();
-    await Promise.all([this.factory.waitForSync(), this.informers.waitForSync()]);
+    await Promise.all([this.podFeed.waitForSync(), this.informers.waitForSync()]);
     // Service proxy and pod routes (kubelet/proxy, kubelet/routes): own informers and queue, opt-in.
     if (this.cfg.network) this.network = startNodeNetwork({ ...this.cfg.network, client: this.cfg.client, nodeName: this.cfg.nodeName, clock: this.clock, onError: (e, w) => this.report(e, w) });
     const workers = this.cfg.podWorkers ?? 16;
@@ -169,7 +169,7 @@ class NodeAgent implements Agent {
     this.abort.abort();
     this.queue.shutDown();
     this.deps.probes.stop();
-    await this.factory.stop();
+    await this.podFeed.stop();
     await this.objects.stop();
     this.stopNodeWatch();
     if (!this.shared) await this.informers.stop();

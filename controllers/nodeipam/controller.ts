@@ -64,7 +64,7 @@ export class NodeIpamController implements Controller {
   /** hold records (and marks taken) the blocks a node's spec names. */
   private hold(n: NodeObj): void {
     const cidrs = [...new Set([...(n.spec?.podCIDRs ?? []), ...(n.spec?.podCIDR ? [n.spec.podCIDR] : [])])];
-    if (!cidrs.length) return;
+    if (!cidrs.length || this.held.get(n.metadata.name!)?.join() === cidrs.join()) return; // status updates repeat the same spec
     for (const block of cidrs) this.blocks?.occupy(block);
     this.held.set(n.metadata.name!, cidrs);
   }
