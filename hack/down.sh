@@ -10,8 +10,8 @@ for arg in "$@"; do
     *) die "unknown argument $arg (usage: down.sh [--purge])" ;;
   esac
 done
-[ -f "$ROOT/dist/cli/main.js" ] || "$ROOT/hack/setup.sh"
-node "$ROOT/dist/cli/main.js" down --home "$SKIFF_HOME" "${purge[@]}"
+[ -f "$ROOT/dist/skiff/main.js" ] || "$ROOT/hack/setup.sh"
+node "$ROOT/dist/skiff/main.js" down --home "$SKIFF_HOME" "${purge[@]}"
 # etcd started by the server exits with it; make sure no orphan keeps the data dir.
 pkill -f -- "--data-dir=$SKIFF_HOME/data/etcd" 2>/dev/null || true
 [ ${#purge[@]} -gt 0 ] || log "data kept in $SKIFF_HOME (./hack/down.sh --purge removes it)"

@@ -46,4 +46,4 @@ fi
 
 log "building"
 npm run --silent build
-chmod +x dist/cli/main.js
+chmod +x dist/skiff/main.js

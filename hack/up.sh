@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
 done
 [[ "$nodes" =~ ^[1-9][0-9]*$ ]] || die "--nodes must be a whole number above 0, not '$nodes'"
 [ "${SKIFF_SETUP:-1}" = 0 ] || "$ROOT/hack/setup.sh"
-skiff() { node "$ROOT/dist/cli/main.js" "$@"; }
+skiff() { node "$ROOT/dist/skiff/main.js" "$@"; }
 
 mkdir -p "$SKIFF_HOME/images"
 if [ ! -f "$SKIFF_HOME/images/demo-web-v1.tar" ]; then

@@ -20,7 +20,7 @@
 // BENCH_PART=runc|hollow|hollow-ready|hollow-ladder|all (default all), or merge (the parts' files → kubelet); BENCH_HOLLOW_LADDER=50,100,...; BENCH_HOLLOW_READY=N;
 // BENCH_HOLLOW_WINDOW_S (default 60); BENCH_HOLLOW_READY_DEADLINE_S (default 600);
 // BENCH_CPU_PROFILE_DIR writes --cpu-prof profiles of the hollow and server processes.
-// Needs `npm run build` first (runs dist/cli/main.js like e2e does; SKIFF_MAIN picks another).
+// Needs `npm run build` first (runs dist/skiff/main.js like e2e does; SKIFF_MAIN picks another).
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -47,7 +47,7 @@ import { percentile } from './lib/stats.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 // SKIFF_MAIN runs another build (e.g. of a clean checkout while the tree is mid-edit).
-const MAIN = process.env.SKIFF_MAIN ?? join(ROOT, 'dist/cli/main.js');
+const MAIN = process.env.SKIFF_MAIN ?? join(ROOT, 'dist/skiff/main.js');
 const PART = process.env.BENCH_PART ?? 'all';
 const BURST = 50;
 const LADDER = (process.env.BENCH_HOLLOW_LADDER ?? '50,100,200,400').split(',').map(Number);

@@ -19,7 +19,7 @@ import { percentile } from './lib/stats.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
-const MAIN = join(ROOT, 'dist/cli/main.js');
+const MAIN = join(ROOT, 'dist/skiff/main.js');
 const FRESH_ROUNDS = Number(process.env.BENCH_UP_FRESH ?? 3);
 const WARM_ROUNDS = Number(process.env.BENCH_UP_WARM ?? 7);
 const id = randomBytes(3).toString('hex');

@@ -14,7 +14,7 @@ import { freePort } from '../integration/harness.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
-const MAIN = join(ROOT, 'dist/cli/main.js');
+const MAIN = join(ROOT, 'dist/skiff/main.js');
 const KUBECTL = kubectlBinary('1.33') ?? '/nonexistent/kubectl.1.33';
 const canRun =
   process.getuid?.() === 0 && existsSync(MAIN) && existsSync(KUBECTL) && existsSync('/usr/sbin/runc') && existsSync('/bin/busybox');
