@@ -4,7 +4,7 @@
 // $SKIFF_HOME/nodes/<node>/kubeconfig, which later starts reuse.
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { RestClient } from '../client/rest.js';
 import { waitForApiServer } from '../client/server-ready.js';
 import { startAgent, startHollowNodes } from '../kubelet/index.js';
@@ -17,6 +17,7 @@ import { ensureNodeKubeconfig, isJoinToken, nodeKubeconfigPath } from './token-j
 import { runcStreamBackend } from '../kubelet/runc-streams.js';
 import { mustResource } from '../api/registry.js';
 import { componentLogger, type Logger } from './log.js';
+import { waitForFile } from '../runtime/containers/wait-file.js';
 
 export interface AgentOptions {
   home: string;
@@ -54,7 +55,7 @@ export function agentClient(o: Pick<AgentOptions, 'kubeconfig' | 'server' | 'tok
  * (joining first when --server comes with a join token); else --server/--token/--ca-file; else
  * the default kubeconfig. ca is the cluster CA, which the log server trusts for client certs.
  */
-export async function agentConnection(o: AgentOptions, nodeName: string): Promise<{ client: RestClient; ca?: string }> {
+export async function agentConnection(o: AgentOptions, nodeName: string): Promise<{ client: RestClient; ca?: string; keptCredentials?: boolean }> {
   const fromFile = (path: string | undefined) => {
     const cfg = loadKubeconfig(path);
     return { client: new RestClient({ ...cfg, userAgent: 'skiff-agent' }), ca: cfg.ca };
@@ -63,11 +64,11 @@ export async function agentConnection(o: AgentOptions, nodeName: string): Promis
   if (o.server && o.token && isJoinToken(o.token)) {
     const r = await ensureNodeKubeconfig({ home: o.home, server: o.server, token: o.token, caCertHash: o.discoveryTokenCaCertHash, nodeName });
     log(r.joined ? `joined ${o.server} as node ${nodeName}; credentials in ${r.path}` : `using the node credentials in ${r.path}`);
-    return fromFile(r.path);
+    return { ...fromFile(r.path), keptCredentials: !r.joined };
   }
   // A node that joined before runs on the credentials it kept (no join token needed again).
   const own = nodeKubeconfigPath(o.home, nodeName);
-  if (existsSync(own) && !o.token) return fromFile(own);
+  if (existsSync(own) && !o.token) return { ...fromFile(own), keptCredentials: true };
   if (o.server) return { client: agentClient(o), ca: o.caFile ? readFileSync(o.caFile, 'utf8') : undefined };
   return fromFile(existsSync(own) ? own : undefined);
 }
@@ -78,11 +79,8 @@ export async function agentConnection(o: AgentOptions, nodeName: string): Promis
  */
 export async function tokenFromFile(file: string, home: string, nodeName = hostname().toLowerCase(), timeoutMs = 120_000): Promise<string | undefined> {
   if (existsSync(nodeKubeconfigPath(home, nodeName))) return undefined;
-  const deadline = Date.now() + timeoutMs;
-  while (!existsSync(file) || readFileSync(file, 'utf8').trim() === '') {
-    if (Date.now() > deadline) throw new Error(`no join token in ${file} after ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // The server writes it whole (a rename), so a file that is there is complete.
+  if (!(await waitForFile(dirname(file), basename(file), timeoutMs))) throw new Error(`no join token in ${file} after ${timeoutMs / 1000} s`);
   return readFileSync(file, 'utf8').trim();
 }
 
@@ -105,10 +103,9 @@ export async function runAgent(o: AgentOptions): Promise<{ stop(): Promise<void>
     return hollow;
   }
   const nodeName = o.nodeName ?? hostname().toLowerCase();
-  const { client, ca } = await agentConnection(o, nodeName);
+  const { client, ca, keptCredentials } = await agentConnection(o, nodeName);
   if (!o.runtime) throw new Error('no container runtime: give --runtime-endpoint, or --hollow N for fake nodes');
   const pkiDir = join(o.home, 'nodes', nodeName, 'pki');
-  const tls = ensurePki(pkiDir, o.nodeIp ? [o.nodeIp] : []);
   // `skiff up` starts the runtime and the API server beside this agent: wait for both at once.
   const [runtime] = await Promise.all([o.runtime(), waitForApiServer(client)]);
   const streams = runcStreamBackend({
@@ -126,11 +123,14 @@ export async function runAgent(o: AgentOptions): Promise<{ stop(): Promise<void>
     hostIP: o.nodeIp,
     podCidr: o.podCidr,
     nodeLabels: o.nodeLabels,
+    // Credentials kept from an earlier join: this node's agent ran before, so its Node is there.
+    registeredBefore: keptCredentials,
     rootDir: join(o.home, 'nodes', nodeName, 'kubelet'),
     logDir: join(o.home, 'nodes', nodeName, 'pods'),
     logServer: {
       port: o.logServerPort,
-      tls: { cert: tls.cert, key: tls.key },
+      // Made (or renewed) once the Node is registered: see AgentConfig.logServer.
+      tls: () => ensurePki(pkiDir, o.nodeIp ? [o.nodeIp] : []),
       // Only the API server (its client certificate) and admins (checked by a TokenReview) get in.
       clientCert: ca ? { ca, commonNames: [KUBELET_CLIENT_CN] } : undefined,
       reviewToken: (token) => reviewToken(client, token),

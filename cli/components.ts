@@ -282,10 +282,14 @@ export function registerComponentCommands(program: Command): void {
     .option('--proxy-chain-prefix <name>', "prefix of the service proxy's iptables chains (up to 7 characters)", proxyChainPrefix, 'SKIFF')
     .action(async (o) => {
       const [{ parseLabels, runAgent, tokenFromFile }, { ensureRuntime, runtimeSocket }] = await Promise.all([agentCommand(), runtimeProcess()]);
-      if (o.tokenFile && !o.token) o.token = await tokenFromFile(o.tokenFile, o.home, o.nodeName);
       const socket = o.runtimeEndpoint ?? runtimeSocket(o.home);
       // Given an endpoint, the agent waits for that runtime; by default it starts its own when none answers.
-      const runtime = () => ensureRuntime(o.home, socket, words(o.runtimeArgs), 60_000, !o.runtimeEndpoint);
+      // Reaching it (and loading the gRPC client) needs nothing from the API server, so it starts
+      // now and overlaps the wait for the join token and the join; hollow nodes need no runtime.
+      const reached = o.hollow ? undefined : ensureRuntime(o.home, socket, words(o.runtimeArgs), 60_000, !o.runtimeEndpoint);
+      reached?.catch(() => undefined); // runAgent awaits it and reports its failure
+      const runtime = () => reached ?? ensureRuntime(o.home, socket, words(o.runtimeArgs), 60_000, !o.runtimeEndpoint);
+      if (o.tokenFile && !o.token) o.token = await tokenFromFile(o.tokenFile, o.home, o.nodeName);
       const clusterDns = o.clusterDns === false ? false : { domain: o.clusterDomain, address: o.clusterDnsAddress };
       const network = { proxy: { clusterCidr: o.clusterCidr, prefix: o.proxyChainPrefix } };
       const { writeAgentNetwork } = await import('./agent-network-file.js');

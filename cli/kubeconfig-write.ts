@@ -1,8 +1,7 @@
 // Writes kubeconfigs: the admin's that `skiff server` / hack/up.sh hand to kubectl and skiff, the
 // components' own, and a node's after it joined.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { stringify } from 'yaml';
+import { writeFileAtomic } from './files.js';
 
 export interface AdminKubeconfig {
   server: string;
@@ -27,7 +26,7 @@ export function renderKubeconfig(k: AdminKubeconfig): string {
   });
 }
 
+/** writeKubeconfig writes whole or not at all: `skiff up` and kubectl may read it the moment it appears. */
 export function writeKubeconfig(path: string, k: AdminKubeconfig): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, renderKubeconfig(k), { mode: 0o600 });
+  writeFileAtomic(path, renderKubeconfig(k));
 }

@@ -4,9 +4,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isStatusError } from '../api/errors.js';
 import { mustResource } from '../api/registry.js';
 import { runtimeSocket } from './runtime-process.js';
+import { waitForFile } from '../runtime/containers/wait-file.js';
+import type { RestClient } from '../client/rest.js';
 import { createNodeNetwork, DEFAULT_NODE_NETWORK, inNetns, planNodeNetwork, type NodeNetworkPlan, type NodeNetworkSettings } from './node-netns.js';
 
 export interface UpOptions {
@@ -56,21 +57,30 @@ function startDetached(home: string, what: string, args: string[], prefix: strin
   return child.pid!;
 }
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** nodeReady: Ready, as the agent reported since `since` (a Node left Ready by an agent stopped before does not count). */
 function nodeReady(node: { status?: { conditions?: { type: string; status: string; lastHeartbeatTime?: string }[] } }, since: number): boolean {
   const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
   // Heartbeat times have whole seconds.
   return ready?.status === 'True' && Date.parse(ready.lastHeartbeatTime ?? '') >= Math.floor(since / 1000) * 1000;
+}
+
+/**
+ * waitForNodeReady watches the Node until nodeReady says so: told the moment the agent writes its
+ * status instead of at the next poll. A watch the server ends is opened again.
+ */
+async function waitForNodeReady(client: RestClient, name: string, since: number, timeoutMs: number): Promise<void> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  while (!signal.aborted) {
+    try {
+      for await (const ev of client.watch(mustResource('nodes'), undefined, { fieldSelector: `metadata.name=${name}`, signal })) {
+        if ((ev.type === 'ADDED' || ev.type === 'MODIFIED') && nodeReady(ev.object as Parameters<typeof nodeReady>[0], since)) return;
+      }
+    } catch {
+      // The API server went away for a moment: watch again.
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for node ${name} to be Ready`);
 }
 
 /** The processes of one node: pid-file names in the cluster's home, and where the node keeps its state. */
@@ -141,20 +151,17 @@ export async function up(o: UpOptions): Promise<void> {
       if (n.ip) args.push('--node-ip', n.ip);
       startDetached(o.home, n.agent, [...args, ...cidrArgs, ...(o.agentArgs ?? [])], n.prefix);
     }
-    await until('the API server', o.timeoutMs, async () => (existsSync(kubeconfig) ? true : undefined));
+    // The server writes the kubeconfig whole (a rename) once it serves.
+    if (!(await waitForFile(o.home, 'kubeconfig', o.timeoutMs))) {
+      throw new Error(`timed out waiting for the API server (no ${kubeconfig}; see ${join(o.home, 'logs', 'server.log')})`);
+    }
   }
   // Loaded only now: the processes above start without waiting for the HTTP client's modules.
   const { RestClient } = await import('../client/rest.js');
   const client = RestClient.fromKubeconfig(kubeconfig, 'skiff-up');
   try {
     for (const n of nodes) {
-      await until(`node ${n.name} to be Ready`, o.timeoutMs, async () => {
-        const node = await client.get(mustResource('nodes'), undefined, n.name).catch((err) => {
-          if (isStatusError(err, 'NotFound')) return undefined;
-          throw err;
-        });
-        return node && nodeReady(node as Parameters<typeof nodeReady>[0], allRunning ? 0 : started) ? true : undefined;
-      });
+      await waitForNodeReady(client, n.name, allRunning ? 0 : started, o.timeoutMs);
       o.say(`node ${n.name} is Ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
   } finally {

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, writeFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from './files.js';
 import type { EtcdProcess, SpawnedEtcd } from '../apiserver/storage/etcd-process.js';
 import { etcdForServer } from './server-etcd.js';
 import { startApiServer, type ApiServer } from '../apiserver/server.js';
@@ -141,9 +142,10 @@ export async function runServer(o: ServerOptions, logger: Logger = componentLogg
   const local = `https://127.0.0.1:${o.port}`;
   writeKubeconfig(join(o.home, 'kubeconfig'), { server, caCert: pki.caCert, token });
   const admin = new RestClient({ server: local, ca: pki.caCert, token, userAgent: 'skiff-server' });
-  await pruneExpiredTokens(admin, new Date()).catch((err: Error) => logger.warn({ err }, 'could not prune expired bootstrap tokens'));
   const join_ = await createJoinToken(admin, pki.caCert, { description: 'made by skiff server at start' });
-  writeFileSync(join(o.home, JOIN_TOKEN_FILE), join_ + '\n', { mode: 0o600 });
+  writeFileAtomic(join(o.home, JOIN_TOKEN_FILE), join_ + '\n');
+  // After the token is out: a joining agent waits for that file, not for the pruning.
+  void pruneExpiredTokens(admin, new Date()).catch((err: Error) => logger.warn({ err }, 'could not prune expired bootstrap tokens'));
   // The other control-plane components talk to the API server over HTTPS like any client, as themselves.
   const clients: RestClient[] = [];
   const clientFor = (component: string) => {

@@ -127,6 +127,7 @@ class NodeAgent implements Agent {
       labels: cfg.nodeLabels ?? {},
       taints: cfg.registerWithTaints ?? [],
       podCidr: cfg.podCidr,
+      registeredBefore: cfg.registeredBefore,
       reportFrequencyMs: cfg.statusReportFrequencyMs ?? 60_000,
       facts: () => this.nodeFacts(),
       observed: () => this.informers.node(cfg.nodeName).get(),
@@ -139,11 +140,13 @@ class NodeAgent implements Agent {
     this.deps.runtimeName = (await this.cfg.runtime.version()).runtimeName;
     // The Node registers (and so reports Ready) first: no pod starts before the DNS server below is
     // up, and setting up its link spawns processes that would slow registration on a busy start.
+    // The log server follows: its first certificate may take openssl a while.
+    await this.node.register();
     const logServer = this.cfg.logServer;
-    await Promise.all([
-      logServer && startLogServer({ ...logServer, runtime: this.cfg.runtime, lookup: (ns, name) => this.pods.store.getByName(ns, name) }).then((s) => void (this.logServer = s)),
-      this.node.register(),
-    ]);
+    if (logServer) {
+      const tls = typeof logServer.tls === 'function' ? logServer.tls() : logServer.tls;
+      this.logServer = await startLogServer({ ...logServer, tls, runtime: this.cfg.runtime, lookup: (ns, name) => this.pods.store.getByName(ns, name) });
+    }
     await this.renewLease();
     if (this.cfg.clusterDns) await this.startDns(this.cfg.clusterDns);
     if (this.cfg.network) await this.configureRuntimeNetwork();

@@ -29,6 +29,8 @@ export interface AgentConfig {
   reserved?: Record<string, string>;
   nodeLabels?: Record<string, string>;
   registerWithTaints?: Taint[];
+  /** The Node most likely exists already (this agent ran here before): registration adopts it first instead of creating it. */
+  registeredBefore?: boolean;
   /** How often node status is computed (upstream 10 s); written on change or every reportFrequencyMs. */
   statusUpdateFrequencyMs?: number;
   /** Status written at least this often even when unchanged (default 60 s). */
@@ -50,7 +52,11 @@ export interface AgentConfig {
   /** Sandbox log directories live under logDir (default /var/log/pods). */
   logDir?: string;
   /** Log server; omitted → no log server. */
-  logServer?: { port: number; host?: string; tls?: { cert: string; key: string }; token?: string; streams?: StreamBackend } & Pick<LogServerOptions, 'clientCert' | 'reviewToken'>;
+  /**
+   * The node's HTTPS server (logs, exec). tls may be a function: it is called after the Node is
+   * registered, so making a first serving certificate (openssl, blocking) does not delay Ready.
+   */
+  logServer?: { port: number; host?: string; tls?: TlsPair | (() => TlsPair); token?: string; streams?: StreamBackend } & Pick<LogServerOptions, 'clientCert' | 'reviewToken'>;
   /** Cluster DNS server on this node (kubelet/dns); omitted → none, and ClusterFirst pods get the host's resolvers. */
   clusterDns?: ClusterDnsOptions;
   /** Service proxy (iptables) and host-gw pod routes (kubelet/proxy, kubelet/routes); omitted → none. */
@@ -65,4 +71,10 @@ export interface AgentConfig {
   prober?: Prober;
   /** Told about background errors (status writes, lease renewals); the agent never throws them. */
   onError?: (err: unknown, what: string) => void;
+}
+
+/** A PEM certificate and its key. */
+export interface TlsPair {
+  cert: string;
+  key: string;
 }

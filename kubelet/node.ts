@@ -22,6 +22,8 @@ export interface NodeReporterOptions {
   labels: Record<string, string>;
   taints: Taint[];
   podCidr?: string;
+  /** See AgentConfig.registeredBefore. */
+  registeredBefore?: boolean;
   facts(): Promise<Omit<NodeFacts, 'host'>>;
   reportFrequencyMs: number;
   /** The Node as the agent's informer has it; newer copies win over our last write's answer. */
@@ -64,15 +66,32 @@ export class NodeReporter {
     const now = this.o.clock.now();
     const node = initialNode(this.o.name, this.o.host, this.o.labels, this.o.taints, this.o.podCidr);
     node.status = buildNodeStatus(await this.facts(), undefined, now);
-    try {
-      this.server = await this.o.client.create(NODES, undefined, node as unknown as KubeObject) as unknown as Node;
-      this.lastPost = now;
-    } catch (err) {
-      if (!(err instanceof StatusError && err.reason === 'AlreadyExists')) throw err;
-      this.server = await this.o.client.patch(NODES, undefined, this.o.name, 'merge', { metadata: { labels: node.metadata.labels } }) as unknown as Node;
-    }
+    // An agent that ran here before finds its Node: adopting it first saves the create's
+    // AlreadyExists round trip at every restart. A Node deleted meanwhile is created after all.
+    this.server = (this.o.registeredBefore ? await this.adopt(node, true) : undefined) ?? (await this.createOrAdopt(node, now));
     this.uid = this.server.metadata.uid ?? '';
     await this.update();
+  }
+
+  private async createOrAdopt(node: Node, now: number): Promise<Node> {
+    try {
+      const created = await this.o.client.create(NODES, undefined, node as unknown as KubeObject) as unknown as Node;
+      this.lastPost = now;
+      return created;
+    } catch (err) {
+      if (!(err instanceof StatusError && err.reason === 'AlreadyExists')) throw err;
+      return (await this.adopt(node, false))!;
+    }
+  }
+
+  /** adopt merges our labels into the existing Node; undefined when there is none and missingOk. */
+  private async adopt(node: Node, missingOk: boolean): Promise<Node | undefined> {
+    try {
+      return await this.o.client.patch(NODES, undefined, this.o.name, 'merge', { metadata: { labels: node.metadata.labels } }) as unknown as Node;
+    } catch (err) {
+      if (missingOk && err instanceof StatusError && err.reason === 'NotFound') return undefined;
+      throw err;
+    }
   }
 
   /** update computes the status and writes it if shouldPostNodeStatus says so; true when written. */

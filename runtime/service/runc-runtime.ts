@@ -46,6 +46,7 @@ export class RuncRuntime implements RuntimeService {
   readonly containers: ContainerManager;
   readonly sandboxes: SandboxManager;
   private readonly lock = new KeyedLock();
+  private versionInfo?: Promise<VersionInfo>;
 
   constructor(readonly opts: RuncRuntimeOptions) {
     this.images = new ImageStore(join(opts.root, 'images'));
@@ -68,6 +69,7 @@ export class RuncRuntime implements RuntimeService {
     // The agent's last UpdateRuntimeConfig outlives a restart of the runtime.
     const saved = await readFile(this.configFile, 'utf8').then((t) => JSON.parse(t) as RuntimeConfig, () => undefined);
     if (saved?.podCidr) this.sandboxes.setNetwork({ podCidr: saved.podCidr, ipMasq: saved.ipMasq });
+    this.version().catch(() => undefined); // ready before the agent's first call; a failure is asked again then
     return this;
   }
 
@@ -90,10 +92,22 @@ export class RuncRuntime implements RuntimeService {
     this.containers.close();
   }
 
-  async version(): Promise<VersionInfo> {
-    const res = await run(this.containers.runc.binary, ['--version']);
-    const m = /runc version (\S+)/.exec(res.stdout.toString());
-    return { version: '0.1.0', runtimeName: 'skiff-runc', runtimeVersion: m?.[1] ?? 'unknown', runtimeApiVersion: 'v1' };
+  /**
+   * version asks runc once: the agent calls this for every node status (every 10 s and at start,
+   * when each spawn counts), and the binary does not change under a running runtime.
+   */
+  version(): Promise<VersionInfo> {
+    this.versionInfo ??= run(this.containers.runc.binary, ['--version']).then(
+      (res) => {
+        const m = /runc version (\S+)/.exec(res.stdout.toString());
+        return { version: '0.1.0', runtimeName: 'skiff-runc', runtimeVersion: m?.[1] ?? 'unknown', runtimeApiVersion: 'v1' };
+      },
+      (err: unknown) => {
+        this.versionInfo = undefined; // asked again next time
+        throw err;
+      },
+    );
+    return this.versionInfo;
   }
 
   async runPodSandbox(config: PodSandboxConfig): Promise<string> {

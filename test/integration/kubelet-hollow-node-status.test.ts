@@ -34,9 +34,9 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-function reporter(name: string, observed?: () => Node | undefined): NodeReporter {
+function reporter(name: string, observed?: () => Node | undefined, extra: { labels?: Record<string, string>; registeredBefore?: boolean } = {}): NodeReporter {
   return new NodeReporter({
-    client, clock: realClock, name, host, labels: {}, taints: [],
+    client, clock: realClock, name, host, labels: extra.labels ?? {}, taints: [], registeredBefore: extra.registeredBefore,
     // An hour: only a change makes these reporters post, so the test sees the decision alone.
     reportFrequencyMs: 3_600_000,
     facts: async () => ({ runtimeVersion: 'fake://0.1.0', runtimeReady: true, pressure: { memory: false, disk: false, pid: false }, daemonPort: 10250 }),
@@ -47,6 +47,27 @@ function reporter(name: string, observed?: () => Node | undefined): NodeReporter
 const ready = (n: Node) => n.status?.conditions?.find((c) => c.type === 'Ready');
 
 describe('node status against the server copy', () => {
+  it('an agent that ran before adopts its Node (same uid, labels merged), or creates it when it was deleted', async () => {
+    const name = `status-${process.pid}-again`;
+    await reporter(name).register();
+    const first = (await client.get(NODES, undefined, name)) as unknown as Node;
+    const again = reporter(name, undefined, { labels: { tier: 'b' }, registeredBefore: true });
+    await again.register();
+    const adopted = (await client.get(NODES, undefined, name)) as unknown as Node;
+    expect(adopted.metadata.uid).toBe(first.metadata.uid);
+    expect(again.uid).toBe(first.metadata.uid);
+    expect(adopted.metadata.labels).toMatchObject({ tier: 'b' });
+    expect(ready(adopted)?.status).toBe('True');
+
+    await client.delete(NODES, undefined, name);
+    const afterDelete = reporter(name, undefined, { registeredBefore: true });
+    await afterDelete.register();
+    const created = (await client.get(NODES, undefined, name)) as unknown as Node;
+    expect(created.metadata.uid).not.toBe(first.metadata.uid);
+    expect(afterDelete.uid).toBe(created.metadata.uid);
+    expect(ready(created)?.status).toBe('True');
+  });
+
   it('registers with its status and does not post an unchanged status', async () => {
     const name = `status-${process.pid}-a`;
     const r = reporter(name);
