@@ -30,8 +30,8 @@ interface Shim {
   ready: Promise<boolean>;
 }
 
-/** How long after a start the next spare shim is spawned: past the reply to that start. */
-const SPARE_DELAY_MS = 50;
+/** How long after a start was handed to its shim the next spare is spawned: runc has its arguments by then. */
+const SPARE_DELAY_MS = 5;
 
 /** ShimLauncher starts shims, keeping one spare warm. */
 export class ShimLauncher {
@@ -52,6 +52,9 @@ export class ShimLauncher {
       if (input !== undefined && launcher) launcher.end(input);
       else launcher?.destroy();
       shim.child.stdin?.end(`${JSON.stringify({ ...cfg, prelaunched: input !== undefined && launcher !== null })}\n`);
+      // The next spare boots while runc starts this container, not after: a pod started right
+      // after this one (a Deployment's next replica) then finds it ready.
+      this.spareLater();
       const line = await nextReport(shim);
       const m = /^started (\d+)$/.exec(line);
       if (m) return Number(m[1]);
