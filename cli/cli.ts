@@ -8,7 +8,7 @@ import { attachRunState, type CliIO, type RunState } from './io.js';
 import { formatError } from './verbs/errors.js';
 
 /** The daemons and `up`/`down` skip loading the kubectl-like verbs: they start faster without them. */
-const COMPONENT_COMMANDS = new Set(['server', 'agent', 'runtime', 'up', 'down', 'scheduler', 'controller-manager']);
+const COMPONENT_COMMANDS = new Set(['server', 'apiserver', 'agent', 'runtime', 'up', 'down', 'scheduler', 'controller-manager']);
 
 /** buildProgram makes the `skiff` program wired to io, with the verbs when registerVerbs is given. */
 export function buildProgram(state: RunState, registerVerbs?: (program: Command) => void): Command {

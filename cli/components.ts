@@ -1,5 +1,5 @@
-// The component commands of `skiff`: server, and (as they land) apiserver, scheduler,
-// controller-manager, runtime and agent. Kept apart from the kubectl-like verbs.
+// The component commands of `skiff`: server, apiserver, scheduler, controller-manager, runtime and
+// agent, each with --help and a --config file; and up/down. Kept apart from the kubectl-like verbs.
 import { InvalidArgumentError, type Command } from 'commander';
 import { skiffHome } from '../client/home.js';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { registerTokenCommands } from './token.js';
 import { runState } from './io.js';
 import { DEFAULT_NODE_NETWORK } from './node-netns.js';
+import { withConfigFile } from './config-file.js';
 
 // The components pull in fastify, gRPC, etcd3 and the schemas: seconds of start-up a `skiff get`
 // should not pay, so each command loads what it runs when it runs.
@@ -50,22 +51,32 @@ export function portNumber(v: string): number {
 }
 
 export function registerComponentCommands(program: Command): void {
-  program
-    .command('server')
-    .description('run etcd and the control plane (API server, scheduler, controllers) on this machine')
-    .option('--home <dir>', 'where state, certificates and the kubeconfig live ($SKIFF_HOME)', skiffHome())
-    .option('--bind-address <ip>', 'address the API server listens on', '127.0.0.1')
-    .option('--advertise-address <ip>', 'address written into the kubeconfig', '127.0.0.1')
-    .option('--port <port>', 'API server port', portNumber, 6443)
-    .option('--etcd-servers <urls>', 'use these etcd endpoints instead of starting etcd')
-    .option('--etcd-client-port <port>', 'client port of the etcd this starts', portNumber, 12379)
-    .option('--etcd-peer-port <port>', 'peer port of the etcd this starts', portNumber, 12380)
-    .option('--service-cidr <cidr>', 'range Service cluster IPs come from', '10.96.0.0/12')
-    .option('--cluster-cidr <cidr>', 'range pod addresses come from; each node gets a block of it', DEFAULT_CLUSTER_CIDR)
-    .option('--node-cidr-mask-size <bits>', "prefix length of each node's pod range", (v) => Number(v), 24)
-    .option('--node-monitor-grace-period <seconds>', 'how long a node may stay silent before it is marked NotReady', positiveInt, 40)
-    .option('--disable <components>', 'comma-separated components not to run: scheduler, controller-manager', '')
-    .action(async (o) => {
+  // `server` runs the whole control plane; `apiserver` the API server alone (with the scheduler and
+  // controller-manager run elsewhere as `skiff scheduler` / `skiff controller-manager`).
+  for (const [name, description] of [
+    ['server', 'run etcd and the control plane (API server, scheduler, controllers) on this machine'],
+    ['apiserver', 'run the API server alone (and etcd, unless --etcd-servers is given); the scheduler and controllers run apart'],
+  ] as const) {
+    const cmd = withConfigFile(program.command(name).description(description))
+      .option('--home <dir>', 'where state, certificates and the kubeconfig live ($SKIFF_HOME)', skiffHome())
+      .option('--bind-address <ip>', 'address the API server listens on', '127.0.0.1')
+      .option('--advertise-address <ip>', 'address written into the kubeconfig', '127.0.0.1')
+      .option('--port <port>', 'API server port', portNumber, 6443)
+      .option('--etcd-servers <urls>', 'use these etcd endpoints instead of starting etcd')
+      .option('--etcd-client-port <port>', 'client port of the etcd this starts', portNumber, 12379)
+      .option('--etcd-peer-port <port>', 'peer port of the etcd this starts', portNumber, 12380)
+      .option('--service-cidr <cidr>', 'range Service cluster IPs come from', '10.96.0.0/12');
+    if (name === 'server') {
+      cmd
+        .option('--cluster-cidr <cidr>', 'range pod addresses come from; each node gets a block of it', DEFAULT_CLUSTER_CIDR)
+        .option('--node-cidr-mask-size <bits>', "prefix length of each node's pod range", (v) => Number(v), 24)
+        .option('--node-monitor-grace-period <seconds>', 'how long a node may stay silent before it is marked NotReady', positiveInt, 40)
+        .option('--scheduler-config <file>', "the scheduler's KubeSchedulerConfiguration (YAML): profiles, plugins, weights")
+        .option('--disable <components>', 'comma-separated components not to run: scheduler, controller-manager', '');
+    }
+    cmd.action(async (o) => {
+      // A bad scheduler configuration stops the server before it starts anything.
+      if (o.schedulerConfig) await checkSchedulerConfig(o.schedulerConfig);
       // etcd starts before the control plane's modules load, so the two overlap.
       const etcd = o.etcdServers ? undefined : (await import('./server-etcd.js')).etcdForServer(o.home, o.etcdClientPort, o.etcdPeerPort);
       const { runServer } = await serverCommand().catch(async (err: unknown) => {
@@ -85,14 +96,15 @@ export function registerComponentCommands(program: Command): void {
         clusterCidr: o.clusterCidr,
         nodeCidrMaskSize: o.nodeCidrMaskSize,
         nodeMonitorGracePeriodSeconds: o.nodeMonitorGracePeriod,
-        components: ['scheduler', 'controller-manager'].filter((c) => !String(o.disable).split(',').includes(c)),
+        schedulerConfigFile: o.schedulerConfig,
+        components: name === 'apiserver' ? [] : ['scheduler', 'controller-manager'].filter((c) => !String(o.disable).split(',').includes(c)),
       });
     });
+  }
 
   registerTokenCommands(program);
 
-  program
-    .command('runtime')
+  withConfigFile(program.command('runtime'))
     .description('run the container runtime service (runc, images, CNI) on a unix socket')
     .option('--home <dir>', 'state directory ($SKIFF_HOME)', skiffHome())
     .option('--root <dir>', 'where images, containers and their state live (default $SKIFF_HOME/runtime)')
@@ -257,8 +269,7 @@ export function registerComponentCommands(program: Command): void {
       }
     });
 
-  program
-    .command('agent')
+  withConfigFile(program.command('agent'))
     .description('run the node agent for this machine (or --hollow N fake nodes)')
     .option('--home <dir>', 'state directory ($SKIFF_HOME)', skiffHome())
     .option('--kubeconfig <path>', 'kubeconfig to reach the API server')
@@ -280,7 +291,8 @@ export function registerComponentCommands(program: Command): void {
     .option('--cluster-dns-address <ip>', "the node-local DNS server's address, pods' nameserver", '169.254.20.10')
     .option('--no-cluster-dns', 'run no cluster DNS server (pods then get the host resolvers)')
     .option('--proxy-chain-prefix <name>', "prefix of the service proxy's iptables chains (up to 7 characters)", proxyChainPrefix, 'SKIFF')
-    .action(async (o) => {
+    .action(async (o, cmd: Command) => {
+      o.kubeconfig = kubeconfigOf(cmd);
       const [{ parseLabels, runAgent, tokenFromFile }, { ensureRuntime, runtimeSocket }] = await Promise.all([agentCommand(), runtimeProcess()]);
       const socket = o.runtimeEndpoint ?? runtimeSocket(o.home);
       // Given an endpoint, the agent waits for that runtime; by default it starts its own when none answers.
@@ -306,23 +318,48 @@ export function registerComponentCommands(program: Command): void {
       process.once('SIGINT', stop);
     });
 
-  for (const [name, description] of [
-    ['scheduler', 'run the scheduler alone, against the API server in the kubeconfig'],
-    ['controller-manager', 'run the controllers alone, against the API server in the kubeconfig'],
-  ] as const) {
-    program
-      .command(name)
-      .description(description)
-      .option('--kubeconfig <path>', 'kubeconfig to reach the API server (default $KUBECONFIG or $SKIFF_HOME/kubeconfig)')
-      .action(async (o) => {
-        const [{ RestClient }, { startControlPlane }] = await Promise.all([import('../client/rest.js'), serverCommand()]);
-        const client = RestClient.fromKubeconfig(o.kubeconfig, `skiff-${name}`);
-        const running = await startControlPlane(() => client, [name]);
-        const { componentLogger } = await import('./log.js');
-        componentLogger(name).info({ server: client.server }, 'running');
-        const stop = () => void running.stop().then(() => process.exit(0));
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
-      });
+  // The scheduler's --config is upstream kube-scheduler's: a KubeSchedulerConfiguration.
+  program
+    .command('scheduler')
+    .description('run the scheduler alone, against the API server in the kubeconfig')
+    .option('--kubeconfig <path>', 'kubeconfig to reach the API server (default $KUBECONFIG or $SKIFF_HOME/kubeconfig)')
+    .option('--config <file>', 'KubeSchedulerConfiguration (YAML): profiles, plugins, weights')
+    .action(async (o, cmd: Command) => {
+      if (o.config) await checkSchedulerConfig(o.config);
+      await runAlone('scheduler', kubeconfigOf(cmd), { schedulerConfigFile: o.config });
+    });
+  withConfigFile(program.command('controller-manager'))
+    .description('run the controllers alone, against the API server in the kubeconfig')
+    .option('--kubeconfig <path>', 'kubeconfig to reach the API server (default $KUBECONFIG or $SKIFF_HOME/kubeconfig)')
+    .action(async (_o, cmd: Command) => runAlone('controller-manager', kubeconfigOf(cmd)));
+}
+
+/**
+ * kubeconfigOf: --kubeconfig as the command got it. The program has a --kubeconfig of its own
+ * for the verbs, which takes the flag wherever it is typed; a component's own comes from --config.
+ */
+function kubeconfigOf(cmd: Command): string | undefined {
+  return (cmd.optsWithGlobals() as { kubeconfig?: string }).kubeconfig;
+}
+
+/** runAlone runs the scheduler or the controller-manager as a process of its own until a signal. */
+async function runAlone(name: 'scheduler' | 'controller-manager', kubeconfig: string | undefined, options: { schedulerConfigFile?: string } = {}): Promise<void> {
+  const [{ RestClient }, { startControlPlane }] = await Promise.all([import('../client/rest.js'), serverCommand()]);
+  const client = RestClient.fromKubeconfig(kubeconfig, `skiff-${name}`);
+  const running = await startControlPlane(() => client, [name], {}, options);
+  const { componentLogger } = await import('./log.js');
+  componentLogger(name).info({ server: client.server }, 'running');
+  const stop = () => void running.stop().then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+/** checkSchedulerConfig reads a KubeSchedulerConfiguration file, naming the file when it is unusable. */
+async function checkSchedulerConfig(file: string): Promise<void> {
+  const { loadConfigFile } = await import('../scheduler/config.js');
+  try {
+    loadConfigFile(file);
+  } catch (err) {
+    throw new Error(`scheduler config ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
 }

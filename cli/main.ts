@@ -7,7 +7,7 @@ import { runCli } from './cli.js';
 // waits for its background optimising compile of undici's HTTP parser (WebAssembly): ~250 ms
 // more per command on this machine. Baseline code parses a command's few responses fast enough;
 // the long-running components keep the optimised parser.
-const LONG_RUNNING = new Set(['server', 'agent', 'runtime', 'scheduler', 'controller-manager']);
+const LONG_RUNNING = new Set(['server', 'apiserver', 'agent', 'runtime', 'scheduler', 'controller-manager']);
 if (!LONG_RUNNING.has(process.argv[2] ?? '')) setFlagsFromString('--liftoff-only');
 
 const abort = new AbortController();

@@ -54,15 +54,24 @@ export interface ServerOptions {
   advertiseAddress: string;
   /** Which of scheduler and controller-manager to run beside the API server. */
   components: string[];
+  /** The scheduler's KubeSchedulerConfiguration file, if any. */
+  schedulerConfigFile?: string;
   /** An etcd already started for this server (see etcdForServer); else runServer starts one unless etcdServers is given. */
   etcd?: SpawnedEtcd;
 }
 
 /** Starts the scheduler and the controller-manager, each with its client, electing a leader on its Lease. */
-export async function startControlPlane(clientFor: (component: string) => RestClient, names: string[], config: Partial<ControllerManagerConfig> = {}) {
+export async function startControlPlane(
+  clientFor: (component: string) => RestClient,
+  names: string[],
+  config: Partial<ControllerManagerConfig> = {},
+  options: { schedulerConfigFile?: string } = {},
+) {
   const identity = `${hostname()}_${process.pid}`;
   const running: { stop(): Promise<void> }[] = [];
-  if (names.includes('scheduler')) running.push(await startScheduler({ client: clientFor('scheduler'), leaderElection: true, identity }));
+  if (names.includes('scheduler')) {
+    running.push(await startScheduler({ client: clientFor('scheduler'), leaderElection: true, identity, configFile: options.schedulerConfigFile }));
+  }
   if (names.includes('controller-manager')) {
     running.push(await startControllerManager({ client: clientFor('controller-manager'), leaderElection: true, identity, config }));
   }
@@ -158,7 +167,7 @@ export async function runServer(o: ServerOptions, logger: Logger = componentLogg
     ...(o.clusterCidr ? { clusterCidr: o.clusterCidr } : {}),
     ...(o.nodeCidrMaskSize ? { nodeCidrMaskSize: o.nodeCidrMaskSize } : {}),
     ...(o.nodeMonitorGracePeriodSeconds ? { nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodSeconds * 1000 } : {}),
-  });
+  }, { schedulerConfigFile: o.schedulerConfigFile });
   writeFileSync(join(o.home, 'server.pid'), `${process.pid}\n`);
   log(`API server listening on ${server}`, { kubeconfig: join(o.home, 'kubeconfig'), certRenewal: rotator.nextCheck().toISOString() });
   log(`running: apiserver${components.names.map((n) => `, ${n}`).join('')}`);
