@@ -50,6 +50,11 @@ describe('prebuilt validators (dist/api/schemas/validators/)', () => {
     expect(load(kind).DIGEST).toBe(schemaDigest(kind));
   });
 
+  it.each(Object.keys(SCHEMAS))('%s is also beside the bundled command (dist/skiff/validators/), which loads it from there', (kind) => {
+    // hack/bundle.mjs copies them: the bundled API server looks next to its own module.
+    expect(readFileSync(join(ROOT, 'dist/skiff/validators', `${kind}.cjs`), 'utf8')).toBe(readFileSync(join(DIR, `${kind}.cjs`), 'utf8'));
+  });
+
   it.each(CASES.map((c, i) => [i, c.kind, c.obj] as const))('case %i (%s): the same verdict and errors as the compiled schema', (_i, kind, obj) => {
     const validate = load(kind).build(isQuantity);
     const ok = validate(obj);
