@@ -378,6 +378,8 @@ async function startControlPlane(tag: string): Promise<ControlPlane> {
 class LeaseGaps {
   readonly last = new Map<string, number>();
   gaps: number[] = [];
+  /** How old each renewal was when this watch saw it (renewTime to arrival): write and watch delay together. */
+  ages: number[] = [];
   recording = false;
   readonly informer: Informer<Lease & KubeObject>;
 
@@ -387,7 +389,10 @@ class LeaseGaps {
       const t = Date.parse(l.spec?.renewTime ?? '');
       const name = l.metadata.name ?? '';
       const prev = this.last.get(name);
-      if (this.recording && prev !== undefined && t > prev) this.gaps.push(t - prev);
+      if (this.recording && prev !== undefined && t > prev) {
+        this.gaps.push(t - prev);
+        this.ages.push(Date.now() - t);
+      }
       this.last.set(name, t);
     };
     this.informer.addEventHandler({ onAdd: seen, onUpdate: (_o, l) => seen(l) });
@@ -488,7 +493,7 @@ interface ReadyRun {
   /** CPU seconds per process from the hollow start until all were Ready (or the deadline). */
   cpuToReady: Record<string, number>;
   /** The heartbeat window after all were Ready (no pods): lease gaps and each process's share of a core. */
-  window?: { gapP99: number; gapMax: number; gaps: number; late: number; staleAtEnd: number; coreShare: Record<string, number> };
+  window?: { gapP99: number; gapMax: number; gaps: number; late: number; staleAtEnd: number; ageP50: number; ageP99: number; ageMax: number; coreShare: Record<string, number> };
 }
 
 /** processCpu: the server process (API server, scheduler, controllers), its etcd child, and the hollow process. */
@@ -552,6 +557,7 @@ async function heartbeatWindow(leases: LeaseGaps, meter: CpuMeter, nodes: number
   leases.informer.start();
   await leases.informer.waitForSync();
   leases.gaps = [];
+  leases.ages = [];
   leases.recording = true;
   meter.start();
   await new Promise((res) => setTimeout(res, WINDOW_MS));
@@ -560,9 +566,10 @@ async function heartbeatWindow(leases: LeaseGaps, meter: CpuMeter, nodes: number
   const w = {
     gapP99: percentile(leases.gaps, 99), gapMax: Math.max(...leases.gaps), gaps: leases.gaps.length,
     late: leases.gaps.filter((g) => g > ON_TIME_GAP_MS).length, staleAtEnd: leases.staleAt(Date.now()),
+    ageP50: percentile(leases.ages, 50), ageP99: percentile(leases.ages, 99), ageMax: Math.max(...leases.ages),
     coreShare: Object.fromEntries(Object.entries(use).map(([k, v]) => [k, v.coreShare])),
   };
-  log(`${nodes} nodes, no pods, ${WINDOW_MS / 1000} s: lease gap p99 ${(w.gapP99 / 1000).toFixed(1)} s, max ${(w.gapMax / 1000).toFixed(1)} s, ${w.late} late of ${w.gaps}, ${w.staleAtEnd} stale; CPU: ${cpuNote(use)} (load ${load()})`);
+  log(`${nodes} nodes, no pods, ${WINDOW_MS / 1000} s: lease gap p99 ${(w.gapP99 / 1000).toFixed(1)} s, max ${(w.gapMax / 1000).toFixed(1)} s, ${w.late} late of ${w.gaps}, ${w.staleAtEnd} stale; renewal age when seen p50 ${(w.ageP50 / 1000).toFixed(1)} s, p99 ${(w.ageP99 / 1000).toFixed(1)} s, max ${(w.ageMax / 1000).toFixed(1)} s; CPU: ${cpuNote(use)} (load ${load()})`);
   return w;
 }
 
@@ -582,6 +589,8 @@ async function hollowPart(): Promise<void> {
         const w = r.window;
         figures[`hollow ${READY_NODES} nodes, no pods: lease renewal gap p99`] = figure(w.gapP99 / 1000, 's', RENEW_MS / 1000, 'renew interval');
         figures[`hollow ${READY_NODES} nodes, no pods: lease renewal gap max`] = figure(w.gapMax / 1000, 's', RENEW_MS / 1000, 'renew interval');
+        figures[`hollow ${READY_NODES} nodes, no pods: renewal age when the benchmark's watch saw it, p50`] = figure(w.ageP50 / 1000, 's');
+        figures[`hollow ${READY_NODES} nodes, no pods: renewal age when the benchmark's watch saw it, p99`] = figure(w.ageP99 / 1000, 's');
         for (const [proc, share] of Object.entries(w.coreShare)) figures[`hollow ${READY_NODES} nodes, no pods: ${proc} process share of a core`] = figure(share, 'cores');
         notes.push(`${READY_NODES} hollow nodes after all were Ready, no pods, ${WINDOW_MS / 1000} s: ${w.late} of ${w.gaps} lease renewal gaps over ${ON_TIME_GAP_MS / 1000} s, ${w.staleAtEnd} leases stale at the end.`);
       }
