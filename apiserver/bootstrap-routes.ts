@@ -32,7 +32,6 @@ export function userOf(req: FastifyRequest): UserInfo | undefined {
   return (req as AuthedRequest).skiffUser;
 }
 
-
 /** TokenRequestBody is what POST /skiff/tokens takes. */
 export interface TokenRequestBody {
   user?: unknown;

@@ -7,8 +7,10 @@ import { registerKubeconfigCommand } from './kubeconfig-command.js';
 import { attachRunState, type CliIO, type RunState } from './io.js';
 import { formatError } from './verbs/errors.js';
 
-/** The daemons and `up`/`down` skip loading the kubectl-like verbs: they start faster without them. */
-const COMPONENT_COMMANDS = new Set(['server', 'apiserver', 'agent', 'runtime', 'up', 'down', 'scheduler', 'controller-manager']);
+/** The components: processes that run until stopped. */
+export const LONG_RUNNING_COMMANDS: ReadonlySet<string> = new Set(['server', 'apiserver', 'agent', 'runtime', 'scheduler', 'controller-manager']);
+/** The components and `up`/`down` skip loading the kubectl-like verbs: they start faster without them. */
+const COMPONENT_COMMANDS = new Set([...LONG_RUNNING_COMMANDS, 'up', 'down']);
 
 /** buildProgram makes the `skiff` program wired to io, with the verbs when registerVerbs is given. */
 export function buildProgram(state: RunState, registerVerbs?: (program: Command) => void): Command {

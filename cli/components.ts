@@ -9,6 +9,7 @@ import { registerTokenCommands } from './token.js';
 import { runState } from './io.js';
 import { DEFAULT_NODE_NETWORK } from './node-netns.js';
 import { withConfigFile } from './config-file.js';
+import type { SchedulerConfiguration } from '../scheduler/config.js';
 
 // The components pull in fastify, gRPC, etcd3 and the schemas: seconds of start-up a `skiff get`
 // should not pay, so each command loads what it runs when it runs.
@@ -76,7 +77,7 @@ export function registerComponentCommands(program: Command): void {
     }
     cmd.action(async (o) => {
       // A bad scheduler configuration stops the server before it starts anything.
-      if (o.schedulerConfig) await checkSchedulerConfig(o.schedulerConfig);
+      const schedulerConfiguration = o.schedulerConfig ? await readSchedulerConfig(o.schedulerConfig) : undefined;
       // etcd starts before the control plane's modules load, so the two overlap.
       const etcd = o.etcdServers ? undefined : (await import('./server-etcd.js')).etcdForServer(o.home, o.etcdClientPort, o.etcdPeerPort);
       const { runServer } = await serverCommand().catch(async (err: unknown) => {
@@ -96,7 +97,7 @@ export function registerComponentCommands(program: Command): void {
         clusterCidr: o.clusterCidr,
         nodeCidrMaskSize: o.nodeCidrMaskSize,
         nodeMonitorGracePeriodSeconds: o.nodeMonitorGracePeriod,
-        schedulerConfigFile: o.schedulerConfig,
+        schedulerConfiguration,
         components: name === 'apiserver' ? [] : ['scheduler', 'controller-manager'].filter((c) => !String(o.disable).split(',').includes(c)),
       });
     });
@@ -298,9 +299,9 @@ export function registerComponentCommands(program: Command): void {
       // Given an endpoint, the agent waits for that runtime; by default it starts its own when none answers.
       // Reaching it (and loading the gRPC client) needs nothing from the API server, so it starts
       // now and overlaps the wait for the join token and the join; hollow nodes need no runtime.
-      const reached = o.hollow ? undefined : ensureRuntime(o.home, socket, words(o.runtimeArgs), 60_000, !o.runtimeEndpoint);
-      reached?.catch(() => undefined); // runAgent awaits it and reports its failure
-      const runtime = () => reached ?? ensureRuntime(o.home, socket, words(o.runtimeArgs), 60_000, !o.runtimeEndpoint);
+      let reached: ReturnType<typeof ensureRuntime> | undefined;
+      const runtime = () => (reached ??= ensureRuntime(o.home, socket, words(o.runtimeArgs), 60_000, !o.runtimeEndpoint));
+      if (!o.hollow) runtime().catch(() => undefined); // runAgent awaits it and reports its failure
       if (o.tokenFile && !o.token) o.token = await tokenFromFile(o.tokenFile, o.home, o.nodeName);
       const clusterDns = o.clusterDns === false ? false : { domain: o.clusterDomain, address: o.clusterDnsAddress };
       const network = { proxy: { clusterCidr: o.clusterCidr, prefix: o.proxyChainPrefix } };
@@ -325,8 +326,8 @@ export function registerComponentCommands(program: Command): void {
     .option('--kubeconfig <path>', 'kubeconfig to reach the API server (default $KUBECONFIG or $SKIFF_HOME/kubeconfig)')
     .option('--config <file>', 'KubeSchedulerConfiguration (YAML): profiles, plugins, weights')
     .action(async (o, cmd: Command) => {
-      if (o.config) await checkSchedulerConfig(o.config);
-      await runAlone('scheduler', kubeconfigOf(cmd), { schedulerConfigFile: o.config });
+      const schedulerConfiguration = o.config ? await readSchedulerConfig(o.config) : undefined;
+      await runAlone('scheduler', kubeconfigOf(cmd), { schedulerConfiguration });
     });
   withConfigFile(program.command('controller-manager'))
     .description('run the controllers alone, against the API server in the kubeconfig')
@@ -343,7 +344,7 @@ function kubeconfigOf(cmd: Command): string | undefined {
 }
 
 /** runAlone runs the scheduler or the controller-manager as a process of its own until a signal. */
-async function runAlone(name: 'scheduler' | 'controller-manager', kubeconfig: string | undefined, options: { schedulerConfigFile?: string } = {}): Promise<void> {
+async function runAlone(name: 'scheduler' | 'controller-manager', kubeconfig: string | undefined, options: { schedulerConfiguration?: SchedulerConfiguration } = {}): Promise<void> {
   const [{ RestClient }, { startControlPlane }] = await Promise.all([import('../client/rest.js'), serverCommand()]);
   const client = RestClient.fromKubeconfig(kubeconfig, `skiff-${name}`);
   const running = await startControlPlane(() => client, [name], {}, options);
@@ -354,11 +355,11 @@ async function runAlone(name: 'scheduler' | 'controller-manager', kubeconfig: st
   process.once('SIGINT', stop);
 }
 
-/** checkSchedulerConfig reads a KubeSchedulerConfiguration file, naming the file when it is unusable. */
-async function checkSchedulerConfig(file: string): Promise<void> {
+/** readSchedulerConfig reads a KubeSchedulerConfiguration file, naming the file when it is unusable. */
+async function readSchedulerConfig(file: string): Promise<SchedulerConfiguration> {
   const { loadConfigFile } = await import('../scheduler/config.js');
   try {
-    loadConfigFile(file);
+    return loadConfigFile(file);
   } catch (err) {
     throw new Error(`scheduler config ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }

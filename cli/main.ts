@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 // The `skiff` command: component commands (cli/components.ts) and kubectl-like verbs (cli/verbs).
 import { setFlagsFromString } from 'node:v8';
-import { runCli } from './cli.js';
+import { LONG_RUNNING_COMMANDS, runCli } from './cli.js';
 
 // A one-shot command (kubectl-like verbs, up, down) exits once its work is done, but V8 first
 // waits for its background optimising compile of undici's HTTP parser (WebAssembly): ~250 ms
 // more per command on this machine. Baseline code parses a command's few responses fast enough;
 // the long-running components keep the optimised parser.
-const LONG_RUNNING = new Set(['server', 'apiserver', 'agent', 'runtime', 'scheduler', 'controller-manager']);
-if (!LONG_RUNNING.has(process.argv[2] ?? '')) setFlagsFromString('--liftoff-only');
+if (!LONG_RUNNING_COMMANDS.has(process.argv[2] ?? '')) setFlagsFromString('--liftoff-only');
 
 const abort = new AbortController();
 process.once('SIGINT', () => {

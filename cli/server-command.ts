@@ -25,6 +25,7 @@ import { hostname } from 'node:os';
 import { RestClient } from '../client/rest.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { startScheduler } from '../scheduler/index.js';
+import type { SchedulerConfiguration } from '../scheduler/config.js';
 import { startControllerManager } from '../controllers/manager.js';
 import type { ControllerManagerConfig } from '../controllers/controller.js';
 import { createJoinToken, pruneExpiredTokens } from './token.js';
@@ -54,8 +55,8 @@ export interface ServerOptions {
   advertiseAddress: string;
   /** Which of scheduler and controller-manager to run beside the API server. */
   components: string[];
-  /** The scheduler's KubeSchedulerConfiguration file, if any. */
-  schedulerConfigFile?: string;
+  /** The scheduler's KubeSchedulerConfiguration (default: one default profile). */
+  schedulerConfiguration?: SchedulerConfiguration;
   /** An etcd already started for this server (see etcdForServer); else runServer starts one unless etcdServers is given. */
   etcd?: SpawnedEtcd;
 }
@@ -65,12 +66,12 @@ export async function startControlPlane(
   clientFor: (component: string) => RestClient,
   names: string[],
   config: Partial<ControllerManagerConfig> = {},
-  options: { schedulerConfigFile?: string } = {},
+  options: { schedulerConfiguration?: SchedulerConfiguration } = {},
 ) {
   const identity = `${hostname()}_${process.pid}`;
   const running: { stop(): Promise<void> }[] = [];
   if (names.includes('scheduler')) {
-    running.push(await startScheduler({ client: clientFor('scheduler'), leaderElection: true, identity, configFile: options.schedulerConfigFile }));
+    running.push(await startScheduler({ client: clientFor('scheduler'), leaderElection: true, identity, configuration: options.schedulerConfiguration }));
   }
   if (names.includes('controller-manager')) {
     running.push(await startControllerManager({ client: clientFor('controller-manager'), leaderElection: true, identity, config }));
@@ -167,7 +168,7 @@ export async function runServer(o: ServerOptions, logger: Logger = componentLogg
     ...(o.clusterCidr ? { clusterCidr: o.clusterCidr } : {}),
     ...(o.nodeCidrMaskSize ? { nodeCidrMaskSize: o.nodeCidrMaskSize } : {}),
     ...(o.nodeMonitorGracePeriodSeconds ? { nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodSeconds * 1000 } : {}),
-  }, { schedulerConfigFile: o.schedulerConfigFile });
+  }, { schedulerConfiguration: o.schedulerConfiguration });
   writeFileSync(join(o.home, 'server.pid'), `${process.pid}\n`);
   log(`API server listening on ${server}`, { kubeconfig: join(o.home, 'kubeconfig'), certRenewal: rotator.nextCheck().toISOString() });
   log(`running: apiserver${components.names.map((n) => `, ${n}`).join('')}`);

@@ -5,7 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { formatQuantity, parseQuantity, subQuantity, compareQuantity, ZERO } from '../api/quantity.js';
 import type { Condition } from '../api/types/common.js';
 import type { Node, NodeStatus, Taint } from '../api/types/core.js';
-import { rfc3339 } from './time.js';
+import { rfc3339 } from '../api/time.js';
 
 /** HostInfo are the facts about the machine. */
 export interface HostInfo {

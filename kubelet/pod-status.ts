@@ -7,7 +7,7 @@ import type { Container, ContainerState, ContainerStatus, Pod, PodStatus } from 
 import { qosClass } from './resources.js';
 import type { RuntimeContainer, RuntimePodStatus } from './runtime-state.js';
 import { containerInstances } from './runtime-state.js';
-import { rfc3339 } from './time.js';
+import { rfc3339 } from '../api/time.js';
 
 /** WaitingReason is why a container is not running, from the last sync (CrashLoopBackOff, ...). */
 export interface WaitingReason {

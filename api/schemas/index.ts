@@ -1,9 +1,8 @@
 // Every kind's schema as an ajv validator, made on the kind's first use. `npm run build` writes
 // them as generated code (dist/api/schemas/validators/, see prebuilt.ts), which loads in a tenth
 // of the time compiling takes; without those files (tests run the sources) the kind's schema is
-// compiled. One ajv
-// pass answers both questions the API server asks: is the body structurally decodable, and which
-// fields are unknown.
+// compiled. One ajv pass answers both questions the API server asks: is the body structurally
+// decodable, and which fields are unknown.
 
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
