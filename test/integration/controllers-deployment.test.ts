@@ -179,10 +179,18 @@ describe('Deployment controller, more', () => {
     await waitFor('v1', () => rolledOut(env.client, ns, 'web', 'img:1'));
     await setImage(ns, 'web', NEVER_READY); // the rollout stalls with old 10 + new 3
     const sizes = async () => (await replicaSetsByRevision(env.client, ns)).map((rs) => rs.spec.replicas as number);
-    await waitFor('stalled at 10 + 3', async () => (await sizes()).join() === '10,3');
+    // Wait until the controller itself has seen the new ReplicaSet (its status counts the new RS's
+    // pods, which it reads from its cache), as `kubectl rollout status` would show. Scaling before
+    // that is upstream's race too: with only the old RS in its cache the controller gives it all 20.
+    await waitFor('stalled at 10 + 3, seen by the controller', async () => {
+      const d = await env.client.get<Obj>(deployments, ns, 'web');
+      const s = d.status ?? {};
+      const seen = s.observedGeneration === d.metadata.generation && s.replicas === 13 && s.updatedReplicas === 3;
+      return seen && (await sizes()).join() === '10,3';
+    });
     await env.client.patch(deployments, ns, 'web', 'merge', { spec: { replicas: 20 } }, { subresource: 'scale' });
     // 20 + 3 allowed, 10 to add: old gets round(10·23/13) − 10 = 8, new the other 2.
-    await waitFor('old 18 + new 5', async () => (await sizes()).join() === '18,5', 60_000);
+    await waitFor('old 18 + new 5', async () => (await sizes()).join() === '18,5');
     const rss = await replicaSetsByRevision(env.client, ns);
     for (const rs of rss) expect(rs.metadata.annotations?.['deployment.kubernetes.io/desired-replicas']).toBe('20');
   });
