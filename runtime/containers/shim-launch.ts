@@ -100,7 +100,7 @@ export class ShimLauncher {
 
   private spawnShim(): Shim {
     // fd 3: runc's arguments for the shim's pre-forked launcher (see shim.ts).
-    const child = spawn(process.execPath, [...this.command, '--wait'], { detached: true, stdio: ['pipe', 'pipe', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [...this.command, '--wait'], { detached: true, env: shimEnv(process.env), stdio: ['pipe', 'pipe', 'ignore', 'pipe'] });
     child.unref();
     child.on('error', () => undefined);
     child.stdin?.on('error', () => undefined);
@@ -110,6 +110,16 @@ export class ShimLauncher {
     const ready = lines.next().then((r) => !r.done && r.value === 'ready', () => false);
     return { child, lines, ready };
   }
+}
+
+/**
+ * shimEnv is the runtime's environment without NODE_EXTRA_CA_CERTS: the shim opens no TLS
+ * connection, and node reads and parses every certificate in that file as it starts (measured
+ * here with Debian's 144-certificate bundle: 73 ms of CPU for `node -e 0` without it, ~120 ms with).
+ */
+export function shimEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_EXTRA_CA_CERTS: _unused, ...rest } = env;
+  return rest;
 }
 
 /**
