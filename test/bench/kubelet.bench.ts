@@ -4,10 +4,12 @@
 //   controllers, the runc runtime and one agent, each its own process, from dist/) on a unique
 //   bridge and cgroup root with the demo images imported. Pods (demo/tools:v1, `sleep`) are created
 //   through the API and go through the scheduler; latency is create (POST sent) to phase Running
-//   and to condition Ready, as a watch in this process sees them. Two shapes: one pod at a time
-//   (no queueing) and a burst of 50 created at once. Baseline, same run, same runtime process: the
-//   runtime's own RunPodSandbox + CreateContainer + StartContainer over its gRPC socket, one at a
-//   time and 50 at once. ratio = agent path ÷ runtime alone.
+//   and to condition Ready, as a watch in this process sees them. Three shapes: one pod at a time
+//   (no queueing), a burst of 50 created at once, and 50 created at a steady rate
+//   (BENCH_PACED_RATES pods/s, default 1,2,4; ClusterLoader2 paces its creates the same way).
+//   Baseline, same run, same runtime process: the runtime's own RunPodSandbox + CreateContainer +
+//   StartContainer over its gRPC socket, one at a time and 50 at once. ratio = agent path ÷
+//   runtime alone.
 //
 // hollow: `skiff agent --hollow N` (one process, the fake runtime) against `skiff server` (etcd,
 //   API server, scheduler, controllers). A ladder of N with 30 pods per node (created bound, so the
@@ -50,6 +52,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = process.env.SKIFF_MAIN ?? join(ROOT, 'dist/skiff/main.js');
 const PART = process.env.BENCH_PART ?? 'all';
 const BURST = 50;
+/** Creation rates (pods/s) of the paced runs; BENCH_PACED_RATES=1,2,4 to change. */
+const PACED_RATES = (process.env.BENCH_PACED_RATES ?? '1,2,4').split(',').map(Number).filter((r) => r > 0);
 const LADDER = (process.env.BENCH_HOLLOW_LADDER ?? '50,100,200,400').split(',').map(Number);
 const READY_NODES = Number(process.env.BENCH_HOLLOW_READY ?? 5000);
 const READY_DEADLINE_MS = Number(process.env.BENCH_HOLLOW_READY_DEADLINE_S ?? 600) * 1000;
@@ -175,6 +179,24 @@ async function agentBurst(client: RestClient, times: PodTimes, ns: string, n: nu
   return times.latencies(names);
 }
 
+/**
+ * agentPaced creates n pods at a steady rate (pods per second), as ClusterLoader2's density tests
+ * pace their creates, and does not wait for one to run before creating the next.
+ */
+async function agentPaced(client: RestClient, times: PodTimes, ns: string, n: number, perSecond: number): Promise<Latencies> {
+  const names = Array.from({ length: n }, (_, i) => `paced-${perSecond}-${i}`);
+  const start = performance.now();
+  const creates: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    const wait = start + (i * 1000) / perSecond - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    creates.push(createPod(client, times, ns, names[i]!));
+  }
+  await Promise.all(creates);
+  await times.until(() => names.every((x) => times.ready.has(x)), 180_000, `${n} pods at ${perSecond}/s Ready`);
+  return times.latencies(names);
+}
+
 function directSandbox(home: string, name: string): PodSandboxConfig {
   return { metadata: { name, namespace: 'bench-direct', uid: `direct-${id}-${name}`, attempt: 0 }, hostname: name, logDirectory: join(home, 'direct-logs', name), portMappings: [], labels: {}, annotations: {} };
 }
@@ -296,6 +318,19 @@ async function runcPart(): Promise<void> {
     addLatency(`runc ${BURST} at once: create→Running`, burst.running, directBurst, `runtime ${BURST} at once`);
     addLatency(`runc ${BURST} at once: create→Ready`, burst.ready, directBurst, `runtime ${BURST} at once`);
     addLatency(`runc ${BURST} at once: bound→Running (agent + runtime + status)`, burst.boundToRunning, directBurst, `runtime ${BURST} at once`);
+    flush();
+
+    // Between one at a time and all at once: the same 50 pods created at a steady rate, each
+    // paced run in its own namespace, drained before the next. Baseline: the one-at-a-time runtime.
+    for (const rate of PACED_RATES) {
+      const ns = `bench-paced-${rate}`;
+      await client.create(NAMESPACES, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as KubeObject);
+      const paced = await agentPaced(client, times, ns, BURST, rate);
+      log(`agent, ${BURST} pods at ${rate}/s: Running p50 ${percentile(paced.running, 50).toFixed(0)} p99 ${percentile(paced.running, 99).toFixed(0)} ms (load ${load()})`);
+      addLatency(`runc ${BURST} pods at ${rate}/s: create→Running`, paced.running, directSeq, 'runtime sandbox+create+start');
+      flush();
+      await drainNamespace(client, rt, ns);
+    }
   } finally {
     await informer?.stop();
     if (rt) await removeDirect(rt).catch(() => undefined);
