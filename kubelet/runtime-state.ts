@@ -61,8 +61,11 @@ export async function readRuntimePodStatus(runtime: RuntimeService, uid: string)
     runtime.listPodSandbox({ labelSelector: selector }),
     runtime.listContainers({ labelSelector: selector }),
   ]);
-  const sbs = await Promise.all(sandboxes.map((s) => readSandbox(runtime, s)));
-  const statuses = await Promise.all(containers.map((c) => statusOrUndefined(runtime, c.id)));
+  // The sandboxes' and the containers' statuses in one round of calls, not two.
+  const [sbs, statuses] = await Promise.all([
+    Promise.all(sandboxes.map((s) => readSandbox(runtime, s))),
+    Promise.all(containers.map((c) => statusOrUndefined(runtime, c.id))),
+  ]);
   const ctrs = statuses.filter((s): s is CriContainerStatus => s !== undefined).map(toRuntimeContainer);
   return {
     uid,
