@@ -82,6 +82,8 @@ export interface ResourceHooks {
   /** May fill in next (e.g. node ports) before validation. */
   beforeUpdate?(next: KubeObject, cur: KubeObject): FieldError[];
   keysToRelease?(obj: KubeObject): string[];
+  /** Runs once delete has marked obj for deletion or removed it. */
+  afterDelete?(obj: KubeObject): void;
 }
 
 const CACHE_WAIT_MS = 3000;
@@ -367,11 +369,15 @@ export class ResourceStore {
       if (plan.action === 'none' || opts.dryRun) return { obj: cur, deleted: plan.action === 'delete' };
       if (plan.action === 'delete') {
         const rev = await this.deps.store.deleteAt(key, Number(cur.metadata.resourceVersion), this.keysToRelease(cur));
-        if (rev !== undefined) return { obj: withRv(cur, rev), deleted: true };
-        continue;
+        if (rev === undefined) continue;
+        this.deps.hooks?.afterDelete?.(cur);
+        return { obj: withRv(cur, rev), deleted: true };
       }
       const marked = await this.tryWrite(key, cur, plan.obj);
-      if (marked) return { obj: marked, deleted: false };
+      if (marked) {
+        this.deps.hooks?.afterDelete?.(marked);
+        return { obj: marked, deleted: false };
+      }
     }
     throw conflict(this.gr, name, OBJECT_MODIFIED);
   }

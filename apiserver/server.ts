@@ -14,7 +14,8 @@ import { Store } from './storage/store.js';
 import { aesGcmTransformer } from './storage/transformer.js';
 import { WatchCache } from './cache/watch-cache.js';
 import type { IndexFunc } from './cache/indexer.js';
-import { ResourceStore } from './resource-store.js';
+import { ResourceStore, type ResourceHooks } from './resource-store.js';
+import { NAMESPACE_LIVE_LOOKUP_MS, RecentNames } from './recent-names.js';
 import { resourceRoutes } from './routes.js';
 import { ApiMetrics } from './metrics.js';
 import { healthRoutes } from './health.js';
@@ -96,7 +97,12 @@ function makeStores(etcd: Etcd3, directEtcd: Etcd3, metrics: ApiMetrics, config:
   const nodePortRange = parsePortRange(config.serviceNodePortRange ?? DEFAULT_NODE_PORT_RANGE);
   const now = () => new Date();
   const namespaceOf = (name: string) => stores.get('namespaces')!.get(undefined, name).catch(() => undefined);
-  const cachedNamespace = (name: string) => stores.get('namespaces')!.cache.get(`/registry/namespaces/${name}`)?.obj;
+  const deletedNamespaces = new RecentNames(NAMESPACE_LIVE_LOOKUP_MS);
+  // A namespace this server has just deleted is looked up in etcd, not in its watch cache, which
+  // may not show the deletion yet (upstream NamespaceLifecycle's forceLiveLookupCache).
+  const cachedNamespace = (name: string) =>
+    deletedNamespaces.has(name) ? undefined : stores.get('namespaces')!.cache.get(`/registry/namespaces/${name}`)?.obj;
+  const namespaceHooks: ResourceHooks = { afterDelete: (ns) => deletedNamespaces.add(ns.metadata.name ?? '') };
   for (const res of RESOURCES) {
     const gr = { group: res.group, resource: res.plural };
     const transformer =
@@ -112,7 +118,9 @@ function makeStores(etcd: Etcd3, directEtcd: Etcd3, metrics: ApiMetrics, config:
     const hooks =
       res.plural === 'services'
         ? serviceIPHooks(cidr, cache, Math.random, new NodePortAllocator(nodePortRange, cache))
-        : undefined;
+        : res.plural === 'namespaces'
+          ? namespaceHooks
+          : undefined;
     stores.set(res.plural, new ResourceStore(res, { store, cache, now, namespaceOf, cachedNamespace, hooks }));
   }
   return stores;

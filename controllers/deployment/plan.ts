@@ -76,7 +76,10 @@ export function availableOf(rs: ReplicaSetObj): number {
 export function newRSNewReplicas(d: DeploymentObj, all: ReplicaSetObj[], newRS: ReplicaSetObj): number {
   if (!isRolling(d)) return replicasOf(d);
   const maxTotal = replicasOf(d) + maxSurge(d);
-  const current = sumReplicas(all);
+  // An RS just scaled down still has its pods until its controller deletes them (status.replicas
+  // says how many); counting them keeps the surge a bound on pods that exist, where upstream's
+  // spec-only sum lets a new pod appear before the old one is gone (seen: 13 pods for 10 + 2).
+  const current = all.reduce((n, rs) => n + Math.max(replicasOf(rs), rs.status?.replicas ?? 0), 0);
   if (current >= maxTotal) return replicasOf(newRS);
   const up = Math.min(maxTotal - current, replicasOf(d) - replicasOf(newRS));
   return replicasOf(newRS) + up;

@@ -58,9 +58,15 @@ describe('newRSNewReplicas', () => {
     { name: 'room after old scaled down', d: dep(10, 2, 1), old: 9, cur: 2, want: 3 },
     { name: 'never above replicas', d: dep(10, 5, 1), old: 1, cur: 9, want: 10 },
     { name: 'Recreate goes straight to replicas', d: dep(4, 0, 0, 'Recreate'), old: 0, cur: 0, want: 4 },
-  ])('$name', ({ d, old, cur, want }) => {
-    const newRS = rs('new', cur);
-    expect(newRSNewReplicas(d, [rs('old', old), newRS], newRS)).toBe(want);
+    { name: 'old scaled down but its pod not yet deleted: no room yet', d: dep(10, 2, 1), old: 9, oldPods: 10, cur: 2, want: 2 },
+    { name: 'old pod gone: room', d: dep(10, 2, 1), old: 9, oldPods: 9, cur: 2, want: 3 },
+    { name: 'new pods not yet created count as the spec', d: dep(10, 2, 1), old: 9, oldPods: 9, cur: 3, curPods: 1, want: 3 },
+  ])('$name', (c: { d: DeploymentObj; old: number; cur: number; want: number; oldPods?: number; curPods?: number }) => {
+    const newRS = rs('new', c.cur);
+    const oldRS = rs('old', c.old);
+    if (c.oldPods !== undefined) oldRS.status = { ...oldRS.status, replicas: c.oldPods };
+    if (c.curPods !== undefined) newRS.status = { ...newRS.status, replicas: c.curPods };
+    expect(newRSNewReplicas(c.d, [oldRS, newRS], newRS)).toBe(c.want);
   });
 });
 
