@@ -14,7 +14,10 @@ export class RecentNames {
   ) {}
 
   add(name: string): void {
-    this.until.set(name, this.now() + this.ttlMs);
+    const now = this.now();
+    // Names nobody asks about again would otherwise stay for the server's life.
+    for (const [n, until] of this.until) if (until <= now) this.until.delete(n);
+    this.until.set(name, now + this.ttlMs);
   }
 
   /** has tells whether name was added less than ttlMs ago (and forgets it once expired). */

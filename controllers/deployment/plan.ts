@@ -61,6 +61,14 @@ export function sumAvailable(rss: ReplicaSetObj[]): number {
 }
 
 /**
+ * sumPods counts each RS as the larger of its spec and status.replicas: an RS just scaled down
+ * still has its pods until its controller deletes them.
+ */
+export function sumPods(rss: ReplicaSetObj[]): number {
+  return rss.reduce((n, rs) => n + Math.max(replicasOf(rs), rs.status?.replicas ?? 0), 0);
+}
+
+/**
  * availableOf: status.availableReplicas, but never more than spec.replicas — right after a
  * scale-down the status still counts pods that are being deleted, and counting them would let
  * the next step scale down too far.
@@ -76,10 +84,9 @@ export function availableOf(rs: ReplicaSetObj): number {
 export function newRSNewReplicas(d: DeploymentObj, all: ReplicaSetObj[], newRS: ReplicaSetObj): number {
   if (!isRolling(d)) return replicasOf(d);
   const maxTotal = replicasOf(d) + maxSurge(d);
-  // An RS just scaled down still has its pods until its controller deletes them (status.replicas
-  // says how many); counting them keeps the surge a bound on pods that exist, where upstream's
+  // Counting pods not yet deleted keeps the surge a bound on pods that exist, where upstream's
   // spec-only sum lets a new pod appear before the old one is gone (seen: 13 pods for 10 + 2).
-  const current = all.reduce((n, rs) => n + Math.max(replicasOf(rs), rs.status?.replicas ?? 0), 0);
+  const current = sumPods(all);
   if (current >= maxTotal) return replicasOf(newRS);
   const up = Math.min(maxTotal - current, replicasOf(d) - replicasOf(newRS));
   return replicasOf(newRS) + up;
