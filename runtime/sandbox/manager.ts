@@ -1,5 +1,6 @@
 // Pod sandboxes: namespaces, the CNI network and the shared files, under <root>/sandboxes/<id>.
 // run() undoes its partial work when a step fails; stopNetwork() and remove() are idempotent.
+// One spare sandbox (spare.ts) is kept made, so a pod's RunPodSandbox mostly writes three files.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -8,10 +9,14 @@ import { RuntimeError, type PodSandboxConfig } from '../api.js';
 import { nowNs, readRecord } from '../containers/exit-record.js';
 import { removeCgroup } from '../containers/cgroup-remove.js';
 import { cniAdd, cniDel } from './cni.js';
-import { podIp, podNetwork, type NetworkOptions } from './cni-config.js';
+import { podIp, podNetwork, type CniNetwork, type NetworkOptions } from './cni-config.js';
 import { hostsFile, resolvConf } from './files.js';
-import { createIpcUts, createNetns, deleteNetns, loopbackUp, releaseIpcUts } from './namespaces.js';
+import { createIpcUts, createNetns, deleteNetns, loopbackUp, netnsPath, releaseIpcUts } from './namespaces.js';
 import type { SandboxRecord } from './record.js';
+import { SPARE_FILE, spareFits, wantsPodNetwork, type SpareSandbox } from './spare.js';
+
+/** When the next spare is begun after a sandbox is made, if no container start asks for it sooner. */
+const SPARE_AFTER_RUN_MS = 1000;
 
 /** SandboxManagerOptions are the node's network settings and where state lives. */
 export interface SandboxManagerOptions {
@@ -25,6 +30,17 @@ export interface SandboxManagerOptions {
 /** SandboxManager owns <root>/sandboxes. */
 export class SandboxManager {
   private records = new Map<string, SandboxRecord>();
+  /** A made spare, ready to take. */
+  private spare?: SpareSandbox;
+  /** Spares being made or torn down; close() waits for them. */
+  private spareWork = new Set<Promise<void>>();
+  /** The spare being made, which a RunPodSandbox waits for rather than making a second. */
+  private making?: Promise<void>;
+  private spareTimer?: NodeJS.Timeout;
+  private spareDue = 0;
+  /** Spares are made only once a pod here has used the pod network (a runtime of hostNetwork pods makes no bridge). */
+  private usedPodNetwork = false;
+  private closed = false;
 
   constructor(private readonly opts: SandboxManagerOptions) {}
 
@@ -38,7 +54,21 @@ export class SandboxManager {
     for (const id of await readdir(join(this.opts.root, 'sandboxes'))) {
       const rec = await readRecord<SandboxRecord>(this.dir(id), 'sandbox.json');
       if (rec) this.records.set(id, rec);
+      if (rec?.network) this.usedPodNetwork = true;
+      const spare = await readRecord<SpareSandbox>(this.dir(id), SPARE_FILE);
+      if (rec) await rm(join(this.dir(id), SPARE_FILE), { force: true }); // taken just before a crash
+      else if (spare) await this.teardown(spare); // a previous runtime's spare: made again when needed
     }
+  }
+
+  /** close stops making spares and tears down the one held; pods' sandboxes stay. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.spareTimer);
+    while (this.spareWork.size > 0) await Promise.all(this.spareWork);
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare) await this.teardown(spare);
   }
 
   dir(id: string): string {
@@ -59,9 +89,12 @@ export class SandboxManager {
     return [...this.records.values()];
   }
 
-  /** run creates the sandbox and returns its id. */
+  /** run creates the sandbox (or takes the spare) and returns its id. */
   async run(config: PodSandboxConfig): Promise<string> {
-    const id = randomBytes(32).toString('hex');
+    // A spare half made is nearer ready than a sandbox not begun, and two at once share two cores.
+    if (!this.spare && this.making && wantsPodNetwork(config)) await this.making;
+    const spare = this.takeSpare(config);
+    const id = spare?.id ?? randomBytes(32).toString('hex');
     const dir = this.dir(id);
     await mkdir(dir, { recursive: true });
     const rec: SandboxRecord = {
@@ -70,38 +103,127 @@ export class SandboxManager {
       ownsCgroupParent: !config.cgroupParent,
     };
     this.records.set(id, rec);
+    if (!config.hostNetwork) this.usedPodNetwork = true;
     try {
-      await this.setUp(rec);
+      if (spare) Object.assign(rec, { netns: spare.netns, network: spare.network, cniResult: spare.cniResult, ip: spare.ip, ipc: spare.ipc, uts: spare.uts });
+      else await this.setUp(rec);
+      await this.writeFiles(rec);
       await this.save(rec);
+      if (spare) await rm(join(dir, SPARE_FILE), { force: true });
       return id;
     } catch (err) {
       await this.remove(id).catch(() => undefined);
       throw new RuntimeError('INTERNAL', `running pod sandbox: ${(err as Error).message}`);
+    } finally {
+      this.prepareSpare(SPARE_AFTER_RUN_MS);
     }
   }
 
+  /** takeSpare hands over the spare if config fits it; one made for another network is torn down. */
+  private takeSpare(config: PodSandboxConfig): SpareSandbox | undefined {
+    const spare = this.spare;
+    if (!spare) return undefined;
+    const wanted = this.network([]);
+    if (JSON.stringify(spare.network) !== JSON.stringify(wanted)) {
+      this.spare = undefined;
+      this.track(this.teardown(spare));
+      return undefined;
+    }
+    if (!spareFits(spare, config, wanted)) return undefined;
+    this.spare = undefined;
+    return spare;
+  }
+
+  private network(ports: PodSandboxConfig['portMappings']) {
+    return podNetwork({ ...this.opts.network, ipamDataDir: join(this.opts.root, 'cni', 'ipam') }, ports);
+  }
+
+  /**
+   * prepareSpare begins the next spare in delayMs (or sooner, if already due sooner), unless one is
+   * made or being made, and only once pods have used the pod network here.
+   */
+  prepareSpare(delayMs: number): void {
+    if (this.closed || this.spare || this.spareWork.size > 0 || !this.usedPodNetwork) return;
+    const due = Date.now() + delayMs;
+    if (this.spareTimer && this.spareDue <= due) return;
+    clearTimeout(this.spareTimer);
+    this.spareDue = due;
+    this.spareTimer = setTimeout(() => {
+      this.spareTimer = undefined;
+      if (this.closed || this.spare) return;
+      const making = this.track(this.makeSpare()).finally(() => {
+        if (this.making === making) this.making = undefined;
+      });
+      this.making = making;
+    }, delayMs);
+    this.spareTimer.unref();
+  }
+
+  /** track keeps work on spares for close() to wait for; failures are dropped (the next pod makes its own). */
+  private track(work: Promise<void>): Promise<void> {
+    const p = work.catch(() => undefined).finally(() => this.spareWork.delete(p));
+    this.spareWork.add(p);
+    return p;
+  }
+
+  /** makeSpare makes the namespaces and network a pod would get; spare.json is written first, so a crash leaves nothing open() does not find. */
+  private async makeSpare(): Promise<void> {
+    const id = randomBytes(32).toString('hex');
+    const dir = this.dir(id);
+    const spare: SpareSandbox = { id, network: this.network([]), netns: '', ip: '', ipc: '' };
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, SPARE_FILE), JSON.stringify(spare));
+    try {
+      const made = await this.setUpNamespaces(id, spare.network, id.slice(0, 16), false);
+      Object.assign(spare, made);
+      await writeFile(join(dir, SPARE_FILE), JSON.stringify(spare));
+    } catch (err) {
+      await this.teardown({ ...spare, netns: netnsPath(id) });
+      throw err;
+    }
+    if (this.closed) await this.teardown(spare);
+    else this.spare = spare;
+  }
+
   private async setUp(rec: SandboxRecord): Promise<void> {
-    const dir = this.dir(rec.id);
     const hostNetwork = rec.config.hostNetwork === true;
+    const network = hostNetwork ? undefined : this.network(rec.config.portMappings);
+    const saveFirst = (part: { netns: string; network: CniNetwork }) => this.save(Object.assign(rec, part));
+    Object.assign(rec, await this.setUpNamespaces(rec.id, network, rec.config.hostname, hostNetwork, saveFirst));
+  }
+
+  /**
+   * setUpNamespaces makes the IPC/UTS namespaces and, given a network, the network namespace on
+   * it. beforeAdd runs once the namespace exists and before CNI ADD (the caller records it, so a
+   * crash mid-ADD is still torn down).
+   */
+  private async setUpNamespaces(
+    id: string, network: CniNetwork | undefined, hostname: string, shareHostUts: boolean, beforeAdd?: (part: { netns: string; network: CniNetwork }) => Promise<void>,
+  ): Promise<Pick<SandboxRecord, 'netns' | 'network' | 'cniResult' | 'ip' | 'ipc' | 'uts'>> {
     // The IPC/UTS namespaces need nothing of the network: made while the network is set up.
-    const ipcUts = createIpcUts(dir, rec.config.hostname, hostNetwork);
+    const ipcUts = createIpcUts(this.dir(id), hostname, shareHostUts);
     ipcUts.catch(() => undefined); // handled here, awaited below: a failure while the network is set up must not crash the runtime
-    if (!hostNetwork) {
+    const out: Pick<SandboxRecord, 'netns' | 'network' | 'cniResult' | 'ip'> = { ip: '' };
+    if (network) {
       try {
-        rec.netns = await createNetns(rec.id);
-        rec.network = podNetwork({ ...this.opts.network, ipamDataDir: join(this.opts.root, 'cni', 'ipam') }, rec.config.portMappings);
-        await this.save(rec); // before ADD, so a crash mid-ADD is still torn down
-        const [result] = await Promise.all([cniAdd(this.opts.cniBinDir, rec.network, this.cniTarget(rec)), loopbackUp(rec.id)]);
-        rec.cniResult = result;
-        rec.ip = podIp(result);
+        out.netns = await createNetns(id);
+        out.network = network;
+        await beforeAdd?.({ netns: out.netns, network });
+        const [result] = await Promise.all([cniAdd(this.opts.cniBinDir, network, { containerId: id, netns: out.netns, ifName: 'eth0' }), loopbackUp(id)]);
+        out.cniResult = result;
+        out.ip = podIp(result);
       } catch (err) {
         await ipcUts.catch(() => undefined); // settled before the caller removes what it made
         throw err;
       }
     }
     const ns = await ipcUts;
-    rec.ipc = ns.ipc;
-    rec.uts = ns.uts;
+    return { ...out, ipc: ns.ipc, uts: ns.uts };
+  }
+
+  /** writeFiles writes the files the pod's containers mount: hostname, hosts, resolv.conf. */
+  private async writeFiles(rec: SandboxRecord): Promise<void> {
+    const dir = this.dir(rec.id);
     const hostResolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
     await writeFile(join(dir, 'hostname'), `${rec.config.hostname}\n`);
     await writeFile(join(dir, 'hosts'), hostsFile(rec.config.hostname, rec.ip));
@@ -119,6 +241,15 @@ export class SandboxManager {
     await deleteNetns(id);
     rec.state = 'SANDBOX_NOTREADY';
     if (existsSync(this.dir(id))) await this.save(rec);
+  }
+
+  /** teardown undoes a spare (also a half-made one); absent parts are fine. */
+  private async teardown(spare: SpareSandbox): Promise<void> {
+    const target = { containerId: spare.id, netns: spare.netns || netnsPath(spare.id), ifName: 'eth0' };
+    if (existsSync(target.netns)) await cniDel(this.opts.cniBinDir, spare.network, target, spare.cniResult);
+    await deleteNetns(spare.id);
+    await releaseIpcUts(this.dir(spare.id));
+    await rm(this.dir(spare.id), { recursive: true, force: true });
   }
 
   /** remove tears everything down; the caller has removed the containers first. */

@@ -37,11 +37,10 @@ export async function startRuntimeService(opts: RuntimeServiceOptions): Promise<
   });
   return {
     runtime,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        owned?.close();
-        server.tryShutdown(() => resolve());
-      }),
+    stop: async () => {
+      await owned?.close(); // first: a client that keeps its connection open holds tryShutdown back
+      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+    },
   };
 }
 

@@ -199,7 +199,7 @@ describe.skipIf(!canRun)('the node agent with real runc containers', () => {
     } finally {
       (runtime as { close?: () => void } | undefined)?.close?.();
       await service?.stop().catch(() => {});
-      rt?.close();
+      await rt?.close();
       for (const c of control) await c.stop().catch(() => {});
       await client?.close();
       await cluster?.stop().catch(() => {});

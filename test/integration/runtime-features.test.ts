@@ -70,9 +70,9 @@ describe.skipIf(skip)('runc runtime features (skipped unless root with runc inst
     try {
       for (const s of await rt.listPodSandbox()) await rt.removePodSandbox(s.id);
     } finally {
+      await rt.close(); // tears down the spare sandbox, before its bridge goes
       execFileSync('sh', ['-c', `ip link del ${bridge} 2>/dev/null; true`]);
       await removeCgroup(cgroupRoot);
-      rt.close();
       rmSync(root, { recursive: true, force: true });
     }
   });

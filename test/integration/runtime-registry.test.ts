@@ -349,7 +349,7 @@ describe.skipIf(!haveTools)('pulls from docker-registry on loopback (skipped unl
     afterAll(async () => {
       for (const s of await rt.listPodSandbox()) await rt.removePodSandbox(s.id);
       await removeCgroup(cgroupRoot);
-      rt.close();
+      await rt.close();
     });
 
     it.each([

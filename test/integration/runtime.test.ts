@@ -78,10 +78,10 @@ describe.skipIf(skip)('runc runtime (skipped unless root with runc installed)', 
     try {
       for (const s of await rt.listPodSandbox()) await rt.removePodSandbox(s.id);
     } finally {
+      await rt.close(); // tears down the spare sandbox, before its bridge goes
       execFileSync('sh', ['-c', `ip link del ${bridge} 2>/dev/null; true`]);
       await removeCgroup(cgroupRoot);
       execFileSync('sh', ['-c', `grep -o ' ${root}[^ ]*' /proc/self/mountinfo | xargs -r -n1 umount -l; true`]);
-      rt.close();
       rmSync(root, { recursive: true, force: true });
     }
   });
@@ -175,7 +175,7 @@ describe.skipIf(skip)('runc runtime (skipped unless root with runc installed)', 
       client.close();
       await svc.stop();
     }
-    rt.close();
+    await rt.close();
     rt = await new RuncRuntime(rt.opts).open(); // the in-process view, for the tests after this one
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { podIp, podNetwork, pluginStdin } from '../../../runtime/sandbox/cni-config.js';
 import { hostsFile, resolvConf } from '../../../runtime/sandbox/files.js';
 import { netnsName } from '../../../runtime/sandbox/namespaces.js';
+import { spareFits } from '../../../runtime/sandbox/spare.js';
 
 const opts = { podCidr: '10.88.0.0/16', bridge: 'skiff0', ipamDataDir: '/r/cni/ipam', networkName: 'skiff' };
 
@@ -39,4 +40,19 @@ describe('pod files', () => {
     expect(resolvConf(dns, 'nameserver 1.1.1.1\n')).toBe(want);
   });
   it('netns names fit and are stable', () => expect(netnsName('a'.repeat(64))).toBe(`skiff-${'a'.repeat(16)}`));
+});
+
+describe('spareFits', () => {
+  const base = { metadata: { name: 'p', namespace: 'default', uid: 'u', attempt: 0 }, hostname: 'p', logDirectory: '/l', portMappings: [], labels: {}, annotations: {} };
+  const spare = { id: 'x', network: podNetwork(opts, []), netns: '/run/netns/skiff-x', ip: '10.88.0.9', ipc: '/s/ipc', uts: '/s/uts' };
+  it.each([
+    ['a pod on the pod network', {}, podNetwork(opts, []), true],
+    ['a pod whose ports have no host port', { portMappings: [{ protocol: 'TCP' as const, containerPort: 80, hostPort: 0 }] }, podNetwork(opts, []), true],
+    ['a hostNetwork pod', { hostNetwork: true }, podNetwork(opts, []), false],
+    ['a pod with a host port (portmap joins the chain)', { portMappings: [{ protocol: 'TCP' as const, containerPort: 80, hostPort: 8080 }] }, podNetwork(opts, []), false],
+    ['after the pod CIDR changed', {}, podNetwork({ ...opts, podCidr: '10.89.0.0/24' }, []), false],
+    ['after masquerading moved to the agent', {}, podNetwork({ ...opts, ipMasq: false }, []), false],
+  ])('%s', (_name, change, wanted, fits) => {
+    expect(spareFits(spare, { ...base, ...change }, wanted)).toBe(fits);
+  });
 });
