@@ -8,8 +8,9 @@
 //   (no queueing), a burst of 50 created at once, and 50 created at a steady rate
 //   (BENCH_PACED_RATES pods/s, default 1,2,4; ClusterLoader2 paces its creates the same way).
 //   Baseline, same run, same runtime process: the runtime's own RunPodSandbox + CreateContainer +
-//   StartContainer over its gRPC socket, one at a time and 50 at once. ratio = agent path ÷
-//   runtime alone.
+//   StartContainer over its gRPC socket, one at a time and 50 at once (ratio = agent path ÷
+//   runtime alone); for 50 at once also bare `runc run --detach` of 50 copies of the same
+//   container, the floor with no Skiff code at all (its rows' ratio is against the 1 s goal).
 //
 // hollow: `skiff agent --hollow N` (one process, the fake runtime) against `skiff server` (etcd,
 //   API server, scheduler, controllers). A ladder of N with 30 pods per node (created bound, so the
@@ -25,7 +26,7 @@
 // Needs `npm run build` first (runs dist/skiff/main.js like e2e does; SKIFF_MAIN picks another).
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -221,6 +222,50 @@ async function directPod(rt: RuntimeService, home: string, name: string, steps?:
   return t3 - t;
 }
 
+/**
+ * bareRuncBurst is the floor under "50 at once": n copies of a container the runtime made (its
+ * OCI bundle, each with its own overlay upper, cgroup and new network/IPC/UTS namespaces instead
+ * of a sandbox's) started together with `runc run --detach`, nothing of Skiff around them.
+ * Returns each one's time from the common start until its runc returned.
+ */
+async function bareRuncBurst(bundleConfig: string, dir: string, cgroupParent: string, n: number): Promise<number[]> {
+  const runcRoot = join(dir, 'runc');
+  mkdirSync(runcRoot, { recursive: true });
+  const names: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const b = join(dir, `b${i}`);
+    for (const d of ['rootfs', 'upper', 'work']) mkdirSync(join(b, d), { recursive: true });
+    const spec = JSON.parse(bundleConfig) as { root: { path: string }; mounts: Array<{ destination: string; options?: string[] }>; linux: { cgroupsPath: string; namespaces: Array<{ type: string; path?: string }> } };
+    const overlay = spec.mounts[0]!;
+    overlay.options = overlay.options?.map((o) => (o.startsWith('upperdir=') ? `upperdir=${join(b, 'upper')}` : o.startsWith('workdir=') ? `workdir=${join(b, 'work')}` : o));
+    spec.mounts = spec.mounts.filter((m) => !['/etc/hosts', '/etc/resolv.conf', '/etc/hostname'].includes(m.destination));
+    spec.root.path = join(b, 'rootfs');
+    spec.linux.cgroupsPath = `${cgroupParent}/c${i}`;
+    spec.linux.namespaces = spec.linux.namespaces.map((ns) => ({ type: ns.type }));
+    writeFileSync(join(b, 'config.json'), JSON.stringify(spec));
+    names.push(`bare${i}`);
+  }
+  const t0 = performance.now();
+  try {
+    return await Promise.all(names.map(async (name, i) => {
+      await runcDetached(['--root', runcRoot, 'run', '--detach', '--bundle', join(dir, `b${i}`), name]);
+      return performance.now() - t0;
+    }));
+  } finally {
+    await Promise.all(names.map((name) => run('runc', ['--root', runcRoot, 'delete', '--force', name]).catch(() => undefined)));
+    await removeCgroup(cgroupParent).catch(() => undefined);
+  }
+}
+
+/** runcDetached runs runc with no pipes: a detached container inherits runc's stdio and would hold them open. */
+function runcDetached(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('runc', args, { stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`runc ${args.join(' ')}: exit ${code}`))));
+  });
+}
+
 /** DirectSteps: where the runtime's own pod start goes (ms per RPC). */
 interface DirectSteps {
   sandbox: number[];
@@ -286,6 +331,8 @@ async function runcPart(): Promise<void> {
     await createPod(client, times, 'bench-seq', 'warm');
     await times.until(() => times.ready.has('warm'), 120_000, 'the warm-up pod Ready');
     await directPod(rt, home, 'warm');
+    const warmContainer = (await rt.listContainers()).find((c) => c.metadata.name === 'c');
+    const bundleConfig = warmContainer ? readFileSync(join(home, 'runtime', 'containers', warmContainer.id, 'bundle', 'config.json'), 'utf8') : '';
     await removeDirect(rt);
 
     const directSeq: number[] = [];
@@ -318,6 +365,12 @@ async function runcPart(): Promise<void> {
     addLatency(`runc ${BURST} at once: create→Running`, burst.running, directBurst, `runtime ${BURST} at once`);
     addLatency(`runc ${BURST} at once: create→Ready`, burst.ready, directBurst, `runtime ${BURST} at once`);
     addLatency(`runc ${BURST} at once: bound→Running (agent + runtime + status)`, burst.boundToRunning, directBurst, `runtime ${BURST} at once`);
+    if (bundleConfig) {
+      const bare = await bareRuncBurst(bundleConfig, join(home, 'bare-runc'), `${cgroupRoot}-bare`, BURST);
+      log(`bare runc run --detach, ${BURST} at once: p50 ${percentile(bare, 50).toFixed(0)} ms p99 ${percentile(bare, 99).toFixed(0)} ms (load ${load()})`);
+      addLatency(`runc ${BURST} at once, against bare runc: create→Running`, burst.running, bare, `bare runc run --detach ${BURST} at once`);
+      for (const p of [50, 99]) figures[`bare runc run --detach, ${BURST} at once: p${p}`] = figure(percentile(bare, p), 'ms', 1000, 'goal p99');
+    }
     flush();
 
     // Between one at a time and all at once: the same 50 pods created at a steady rate, each
