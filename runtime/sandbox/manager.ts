@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RuntimeError, type PodSandboxConfig } from '../api.js';
-import { nowNs, readRecord } from '../containers/exit-record.js';
+import { nowNs, readRecord, writeRecord } from '../containers/exit-record.js';
 import { removeCgroup } from '../containers/cgroup-remove.js';
 import { cniAdd, cniDel } from './cni.js';
 import { podIp, podNetwork, type CniNetwork, type NetworkOptions } from './cni-config.js';
@@ -94,6 +94,12 @@ export class SandboxManager {
     // A spare half made is nearer ready than a sandbox not begun, and two at once share two cores.
     if (!this.spare && this.making && wantsPodNetwork(config)) await this.making;
     const spare = this.takeSpare(config);
+    if (!spare && wantsPodNetwork(config)) {
+      // This pod's sandbox is made now, as a spare would be: one due meanwhile would share the
+      // two cores with it. The next container start asks for one again.
+      clearTimeout(this.spareTimer);
+      this.spareTimer = undefined;
+    }
     const id = spare?.id ?? randomBytes(32).toString('hex');
     const dir = this.dir(id);
     await mkdir(dir, { recursive: true });
@@ -172,11 +178,11 @@ export class SandboxManager {
     const dir = this.dir(id);
     const spare: SpareSandbox = { id, network: this.network([]), netns: '', ip: '', ipc: '' };
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, SPARE_FILE), JSON.stringify(spare));
+    await writeRecord(dir, SPARE_FILE, spare); // whole or not at all, for open() after a crash
     try {
       const made = await this.setUpNamespaces(id, spare.network, id.slice(0, 16), false);
       Object.assign(spare, made);
-      await writeFile(join(dir, SPARE_FILE), JSON.stringify(spare));
+      await writeRecord(dir, SPARE_FILE, spare);
     } catch (err) {
       await this.teardown({ ...spare, netns: netnsPath(id) });
       throw err;
