@@ -115,12 +115,9 @@ function makeStores(etcd: Etcd3, directEtcd: Etcd3, metrics: ApiMetrics, config:
       apiVersion: res.group ? `${res.group}/${res.version}` : res.version,
       transformer,
     }, directEtcd);
-    const hooks =
-      res.plural === 'services'
-        ? serviceIPHooks(cidr, cache, Math.random, new NodePortAllocator(nodePortRange, cache))
-        : res.plural === 'namespaces'
-          ? namespaceHooks
-          : undefined;
+    let hooks: ResourceHooks | undefined;
+    if (res.plural === 'services') hooks = serviceIPHooks(cidr, cache, Math.random, new NodePortAllocator(nodePortRange, cache));
+    if (res.plural === 'namespaces') hooks = namespaceHooks;
     stores.set(res.plural, new ResourceStore(res, { store, cache, now, namespaceOf, cachedNamespace, hooks }));
   }
   return stores;

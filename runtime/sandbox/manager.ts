@@ -9,11 +9,11 @@ import { RuntimeError, type PodSandboxConfig } from '../api.js';
 import { nowNs, readRecord, writeRecord } from '../containers/exit-record.js';
 import { removeCgroup } from '../containers/cgroup-remove.js';
 import { cniAdd, cniDel } from './cni.js';
-import { podIp, podNetwork, type CniNetwork, type NetworkOptions } from './cni-config.js';
+import { podIp, podNetwork, type CniNetwork, type CniResult, type NetworkOptions } from './cni-config.js';
 import { hostsFile, resolvConf } from './files.js';
 import { createIpcUts, createNetns, deleteNetns, loopbackUp, netnsPath, releaseIpcUts } from './namespaces.js';
 import type { SandboxRecord } from './record.js';
-import { SPARE_FILE, spareFits, wantsPodNetwork, type SpareSandbox } from './spare.js';
+import { sameNetwork, SPARE_FILE, spareFits, wantsPodNetwork, type SpareSandbox } from './spare.js';
 
 /** When the next spare is begun after a sandbox is made, if no container start asks for it sooner. */
 const SPARE_AFTER_RUN_MS = 1000;
@@ -56,7 +56,7 @@ export class SandboxManager {
       if (rec) this.records.set(id, rec);
       if (rec?.network) this.usedPodNetwork = true;
       const spare = await readRecord<SpareSandbox>(this.dir(id), SPARE_FILE);
-      if (rec) await rm(join(this.dir(id), SPARE_FILE), { force: true }); // taken just before a crash
+      if (spare && rec) await rm(join(this.dir(id), SPARE_FILE)); // taken just before a crash
       else if (spare) await this.teardown(spare); // a previous runtime's spare: made again when needed
     }
   }
@@ -130,7 +130,7 @@ export class SandboxManager {
     const spare = this.spare;
     if (!spare) return undefined;
     const wanted = this.network([]);
-    if (JSON.stringify(spare.network) !== JSON.stringify(wanted)) {
+    if (!sameNetwork(spare, wanted)) {
       this.spare = undefined;
       this.track(this.teardown(spare));
       return undefined;
@@ -184,7 +184,7 @@ export class SandboxManager {
       Object.assign(spare, made);
       await writeRecord(dir, SPARE_FILE, spare);
     } catch (err) {
-      await this.teardown({ ...spare, netns: netnsPath(id) });
+      await this.teardown(spare);
       throw err;
     }
     if (this.closed) await this.teardown(spare);
@@ -215,7 +215,7 @@ export class SandboxManager {
         out.netns = await createNetns(id);
         out.network = network;
         await beforeAdd?.({ netns: out.netns, network });
-        const [result] = await Promise.all([cniAdd(this.opts.cniBinDir, network, { containerId: id, netns: out.netns, ifName: 'eth0' }), loopbackUp(id)]);
+        const [result] = await Promise.all([cniAdd(this.opts.cniBinDir, network, cniTarget(id, out.netns)), loopbackUp(id)]);
         out.cniResult = result;
         out.ip = podIp(result);
       } catch (err) {
@@ -241,19 +241,20 @@ export class SandboxManager {
   async stopNetwork(id: string): Promise<void> {
     const rec = this.records.get(id);
     if (!rec) return;
-    if (rec.network && rec.netns && existsSync(rec.netns)) {
-      await cniDel(this.opts.cniBinDir, rec.network, this.cniTarget(rec), rec.cniResult);
-    }
-    await deleteNetns(id);
+    await this.releaseNetwork(id, rec.network, rec.netns, rec.cniResult);
     rec.state = 'SANDBOX_NOTREADY';
     if (existsSync(this.dir(id))) await this.save(rec);
   }
 
-  /** teardown undoes a spare (also a half-made one); absent parts are fine. */
+  /** releaseNetwork gives back the IP (CNI DEL) and deletes the network namespace; absent is fine. */
+  private async releaseNetwork(id: string, network: CniNetwork | undefined, netns: string | undefined, cniResult: CniResult | undefined): Promise<void> {
+    if (network && netns && existsSync(netns)) await cniDel(this.opts.cniBinDir, network, cniTarget(id, netns), cniResult);
+    await deleteNetns(id);
+  }
+
+  /** teardown undoes a spare (also a half-made one, whose record has no netns yet); absent parts are fine. */
   private async teardown(spare: SpareSandbox): Promise<void> {
-    const target = { containerId: spare.id, netns: spare.netns || netnsPath(spare.id), ifName: 'eth0' };
-    if (existsSync(target.netns)) await cniDel(this.opts.cniBinDir, spare.network, target, spare.cniResult);
-    await deleteNetns(spare.id);
+    await this.releaseNetwork(spare.id, spare.network, spare.netns || netnsPath(spare.id), spare.cniResult);
     await releaseIpcUts(this.dir(spare.id));
     await rm(this.dir(spare.id), { recursive: true, force: true });
   }
@@ -269,11 +270,12 @@ export class SandboxManager {
     this.records.delete(id);
   }
 
-  private cniTarget(rec: SandboxRecord) {
-    return { containerId: rec.id, netns: rec.netns ?? '', ifName: 'eth0' };
-  }
-
   private async save(rec: SandboxRecord): Promise<void> {
     await writeFile(join(this.dir(rec.id), 'sandbox.json'), JSON.stringify(rec));
   }
+}
+
+/** cniTarget is where the plugins act for a sandbox: its id and its network namespace. */
+function cniTarget(id: string, netns: string) {
+  return { containerId: id, netns, ifName: 'eth0' };
 }

@@ -27,7 +27,12 @@ export interface SpareSandbox {
  * was made on (UpdateRuntimeConfig may have changed the CIDR or masquerading since).
  */
 export function spareFits(spare: SpareSandbox, config: PodSandboxConfig, wanted: CniNetwork): boolean {
-  return wantsPodNetwork(config) && JSON.stringify(spare.network) === JSON.stringify(wanted);
+  return wantsPodNetwork(config) && sameNetwork(spare, wanted);
+}
+
+/** sameNetwork: the spare was made on the network a pod would get now. */
+export function sameNetwork(spare: SpareSandbox, wanted: CniNetwork): boolean {
+  return JSON.stringify(spare.network) === JSON.stringify(wanted);
 }
 
 /** wantsPodNetwork: the pod joins the pod network with the plain chain (no host network, no host ports). */

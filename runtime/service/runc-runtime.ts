@@ -25,7 +25,7 @@ import { KeyedLock } from './keyed-lock.js';
  * How long after a container has started the next spare sandbox is begun: after the agent's
  * status read and write for that start, which the spare's four spawns would otherwise hold up
  * (probed with pods 0.6 s apart: begun 5 ms after, that read took 130-150 ms instead of 25, and
- * create to Running p50 was 350-440 ms; begun 200-300 ms after, 250 ms; 320-360 ms with no spare).
+ * create to Running p50 was 349-450 ms; begun 200-300 ms after, 248-258 ms; 320-365 ms with no spare).
  */
 const SPARE_AFTER_START_MS = 200;
 

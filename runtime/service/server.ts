@@ -38,7 +38,7 @@ export async function startRuntimeService(opts: RuntimeServiceOptions): Promise<
   return {
     runtime,
     stop: async () => {
-      await owned?.close(); // first: a client that keeps its connection open holds tryShutdown back
+      await owned?.close(); // the spare sandbox goes while the process surely still runs
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
     },
   };
