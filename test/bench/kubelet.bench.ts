@@ -231,17 +231,24 @@ async function directPod(rt: RuntimeService, home: string, name: string, steps?:
 async function bareRuncBurst(bundleConfig: string, dir: string, cgroupParent: string, n: number): Promise<number[]> {
   const runcRoot = join(dir, 'runc');
   mkdirSync(runcRoot, { recursive: true });
+  type Spec = { root: { path: string }; mounts: Array<{ destination: string; options?: string[] }>; linux: { cgroupsPath: string; namespaces: Array<{ type: string; path?: string }> } };
+  const base = JSON.parse(bundleConfig) as Spec;
+  // The sandbox's files go, and its namespaces are new ones rather than the (removed) sandbox's.
+  base.mounts = base.mounts.filter((m) => !['/etc/hosts', '/etc/resolv.conf', '/etc/hostname'].includes(m.destination));
+  base.linux.namespaces = base.linux.namespaces.map((ns) => ({ type: ns.type }));
   const names: string[] = [];
   for (let i = 0; i < n; i++) {
     const b = join(dir, `b${i}`);
     for (const d of ['rootfs', 'upper', 'work']) mkdirSync(join(b, d), { recursive: true });
-    const spec = JSON.parse(bundleConfig) as { root: { path: string }; mounts: Array<{ destination: string; options?: string[] }>; linux: { cgroupsPath: string; namespaces: Array<{ type: string; path?: string }> } };
-    const overlay = spec.mounts[0]!;
-    overlay.options = overlay.options?.map((o) => (o.startsWith('upperdir=') ? `upperdir=${join(b, 'upper')}` : o.startsWith('workdir=') ? `workdir=${join(b, 'work')}` : o));
-    spec.mounts = spec.mounts.filter((m) => !['/etc/hosts', '/etc/resolv.conf', '/etc/hostname'].includes(m.destination));
+    const spec = structuredClone(base);
+    const own: Record<string, string> = { upperdir: join(b, 'upper'), workdir: join(b, 'work') };
+    // mounts[0] is the container's overlay rootfs (runtime/containers/spec.ts).
+    spec.mounts[0]!.options = spec.mounts[0]!.options?.map((o) => {
+      const key = o.split('=')[0]!;
+      return own[key] ? `${key}=${own[key]}` : o;
+    });
     spec.root.path = join(b, 'rootfs');
     spec.linux.cgroupsPath = `${cgroupParent}/c${i}`;
-    spec.linux.namespaces = spec.linux.namespaces.map((ns) => ({ type: ns.type }));
     writeFileSync(join(b, 'config.json'), JSON.stringify(spec));
     names.push(`bare${i}`);
   }
