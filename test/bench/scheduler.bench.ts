@@ -33,7 +33,7 @@ const PODS = Number(process.env.BENCH_PODS ?? 10_000);
 const LOAD_AT_START = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 // Extra Node flags for the API server process (e.g. --max-semi-space-size=64), for experiments.
 const API_EXEC_ARGV = (process.env.BENCH_API_EXEC_ARGV ?? '').split(' ').filter(Boolean);
-const MODES = (process.env.BENCH_MODES ?? 'procs,inproc').split(',') as Mode[];
+const MODES = (process.env.BENCH_MODES ?? 'floor,procs,inproc').split(',') as Mode[];
 const t0 = performance.now();
 const log = (m: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${m}`);
 
@@ -80,7 +80,8 @@ interface E2e {
   tlsHandshakes?: number;
 }
 
-type Mode = 'procs' | 'inproc';
+type Mode = 'procs' | 'inproc' | 'floor';
+const MODE_NAMES: Record<Mode, string> = { procs: 'separate processes', inproc: 'one process', floor: 'floor' };
 
 /**
  * endToEnd: N nodes, then PODS pods created at once, measured from the first create to the last
@@ -94,7 +95,10 @@ async function endToEnd(nodes: number, mode: Mode): Promise<E2e> {
   let apiProc: Component | undefined;
   let cluster: TestCluster | undefined;
   let handshakes = 0;
-  if (mode === 'procs') {
+  if (mode === 'floor') {
+    apiProc = await startComponent('floor-apiserver');
+    api = apiProc.info as ApiInfo;
+  } else if (mode === 'procs') {
     apiProc = await startComponent('apiserver', {}, API_EXEC_ARGV);
     api = apiProc.info as ApiInfo;
   } else {
@@ -106,8 +110,11 @@ async function endToEnd(nodes: number, mode: Mode): Promise<E2e> {
   let schedProc: Component | undefined;
   let sched: { stop(): Promise<void> } | undefined;
   try {
-    await runBounded({ total: nodes, concurrency: 64, deadlineMs: 300_000 }, async (i) => void (await client.create(mustResource('nodes'), undefined, benchNode(i) as Node & KubeObject)));
-    log(`${nodes} nodes created`);
+    // The floor binder names nodes in turn and has no cache of them to fill.
+    if (mode !== 'floor') {
+      await runBounded({ total: nodes, concurrency: 64, deadlineMs: 300_000 }, async (i) => void (await client.create(mustResource('nodes'), undefined, benchNode(i) as Node & KubeObject)));
+      log(`${nodes} nodes created`);
+    }
     const created = new Map<string, number>();
     const latencies: number[] = [];
     let lastBound = 0;
@@ -125,7 +132,10 @@ async function endToEnd(nodes: number, mode: Mode): Promise<E2e> {
     watcher.start();
     await watcher.waitForSync();
     const pids: Record<string, number> = {};
-    if (mode === 'procs') {
+    if (mode === 'floor') {
+      schedProc = await startComponent('floor-binder', { BENCH_API: JSON.stringify(api), BENCH_FLOOR_NODES: String(nodes) });
+      Object.assign(pids, { 'floor API server': apiProc!.child.pid!, 'floor binder': schedProc.child.pid!, 'load generator': process.pid });
+    } else if (mode === 'procs') {
       schedProc = await startComponent('scheduler', { BENCH_API: JSON.stringify(api) });
       Object.assign(pids, { apiserver: apiProc!.child.pid!, scheduler: schedProc.child.pid!, 'load generator': process.pid });
     } else {
@@ -138,7 +148,7 @@ async function endToEnd(nodes: number, mode: Mode): Promise<E2e> {
     if (profDir) await Promise.all(procs.map((c) => c.profileStart()));
     meter.start();
     const first = performance.now();
-    const name = mode === 'procs' ? `scheduler-e2e-${tag}-loadgen` : `scheduler-e2e-${tag}`;
+    const name = mode === 'inproc' ? `scheduler-e2e-${tag}` : `scheduler-e2e-${tag}-loadgen`;
     const r = await profiled(name, async () => {
       const r = await runBounded({ total: PODS, concurrency: 64, deadlineMs: 300_000 }, async (i) => {
         created.set(`pod-${i}`, performance.now());
@@ -183,13 +193,19 @@ async function main(): Promise<void> {
     figures[`algorithm p50, ${n} nodes`] = figure(a.p50us, 'µs');
     figures[`algorithm p99, ${n} nodes`] = figure(a.p99us, 'µs');
   }
+  const floorRate = new Map<number, number>();
   for (const mode of MODES) {
     for (const n of NODE_COUNTS) {
       const e = await endToEnd(n, mode);
-      const m = mode === 'procs' ? 'separate processes' : 'one process';
+      const m = MODE_NAMES[mode];
       log(`e2e ${m} ${n} nodes: ${e.bound}/${PODS} bound, ${e.perSec.toFixed(0)} pods/s p50 ${e.p50ms.toFixed(0)} ms p99 ${e.p99ms.toFixed(0)} ms`);
       if (e.bound < PODS) notes.push(`${m}, ${n} nodes: only ${e.bound}/${PODS} pods bound before the deadline.`);
-      figures[`e2e pods bound/s, ${m}, ${n} nodes, ${PODS} pods`] = figure(e.perSec, 'pods/s', 680, 'kube-scheduler CI floor');
+      if (mode === 'floor') floorRate.set(n, e.perSec);
+      const floor = floorRate.get(n);
+      figures[`e2e pods bound/s, ${m}, ${n} nodes, ${PODS} pods`] =
+        mode === 'floor' || floor === undefined
+          ? figure(e.perSec, 'pods/s', 680, 'kube-scheduler CI floor')
+          : figure(e.perSec, 'pods/s', floor, 'floor (same run)');
       figures[`e2e created→bound p50, ${m}, ${n} nodes`] = figure(e.p50ms, 'ms');
       figures[`e2e created→bound p99, ${m}, ${n} nodes`] = figure(e.p99ms, 'ms');
       figures[`e2e pods created/s by the load generator, ${m}, ${n} nodes`] = figure(PODS / e.createWallS, 'pods/s');
@@ -201,7 +217,7 @@ async function main(): Promise<void> {
       if (e.tlsHandshakes !== undefined) figures[`e2e TLS handshakes at the API server, ${m}, ${n} nodes`] = figure(e.tlsHandshakes, 'connections');
     }
   }
-  const out = writeResults('scheduler', figures, meta(['"separate processes": the API server (etcd its child), the scheduler and the load generator (creates pods, watches them bound) are three Node processes, as deployed; "one process": all three share one Node process (etcd a child). CPU share: CPU seconds of each process over the measured phase ÷ its wall time (2 cores = 200 %).', `Load average at the start: ${LOAD_AT_START}.`, ...notes].join(' ')));
+  const out = writeResults('scheduler', figures, meta(['"floor": the same three processes and requests with no Skiff logic (test/bench/lib/floor.ts: fastify over TLS, etcd3, undici and JSON only; nodes are named, not created), the least this stack can cost. "separate processes": the API server (etcd its child), the scheduler and the load generator (creates pods, watches them bound) are three Node processes, as deployed; "one process": all three share one Node process (etcd a child). CPU share: CPU seconds of each process over the measured phase ÷ its wall time (2 cores = 200 %).', `Load average at the start: ${LOAD_AT_START}.`, ...notes].join(' ')));
   log(`wrote ${out.json} and ${out.md}`);
 }
 

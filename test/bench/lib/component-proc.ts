@@ -5,10 +5,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type Role = 'apiserver' | 'scheduler';
+/** 'floor-*': the benchmark's floor (lib/floor.ts), the same work with Skiff's own logic taken out. */
+export type Role = 'apiserver' | 'scheduler' | 'floor-apiserver' | 'floor-binder';
 
 /** Connection facts of a running test API server. */
 export interface ApiInfo {
@@ -84,6 +85,25 @@ async function childMain(role: Role): Promise<void> {
     const cluster = await startTestCluster();
     stop = () => cluster.stop();
     reply({ ready: { url: cluster.url, token: cluster.token, caCert: cluster.pki.caCert, etcdPid: childNamed(process.pid, 'etcd') } });
+  } else if (role === 'floor-apiserver') {
+    const { startTestEtcd, freePort } = await import('../../integration/harness.js');
+    const { ensurePki, ensureAdminToken } = await import('../../../apiserver/pki.js');
+    const { startFloorServer } = await import('./floor.js');
+    const { childNamed } = await import('./cpu.js');
+    const etcd = await startTestEtcd();
+    const pki = ensurePki(join(etcd.dir, 'pki'));
+    const token = ensureAdminToken(join(etcd.dir, 'pki'));
+    const server = await startFloorServer({ etcdEndpoint: etcd.endpoint, cert: pki.cert, key: pki.key, token, port: await freePort() });
+    stop = async () => (await server.stop(), await etcd.stop());
+    reply({ ready: { url: server.url, token, caCert: pki.caCert, etcdPid: childNamed(process.pid, 'etcd') } });
+  } else if (role === 'floor-binder') {
+    const { RestClient } = await import('../../../client/rest.js');
+    const { startFloorBinder } = await import('./floor.js');
+    const api = JSON.parse(process.env.BENCH_API ?? '{}') as ApiInfo;
+    const client = new RestClient({ server: api.url, ca: api.caCert, token: api.token, userAgent: 'floor-binder' });
+    const binder = await startFloorBinder(client, Number(process.env.BENCH_FLOOR_NODES ?? 1));
+    stop = async () => (await binder.stop(), await client.close());
+    reply({ ready: true });
   } else {
     const { RestClient } = await import('../../../client/rest.js');
     const { startScheduler } = await import('../../../scheduler/index.js');
