@@ -13,9 +13,21 @@ export interface RequestTarget {
   watchPath: boolean;
 }
 
+// Every request is parsed (twice: authorization and routing), so the resources are looked up by
+// group/version and plural rather than scanned.
+const BY_GROUP_VERSION = new Map<string, Map<string, ResourceInfo>>();
+for (const r of RESOURCES) {
+  const gv = `${r.group}/${r.version}`;
+  if (!BY_GROUP_VERSION.has(gv)) BY_GROUP_VERSION.set(gv, new Map());
+  BY_GROUP_VERSION.get(gv)!.set(r.plural, r);
+}
+const NO_RESOURCES = new Map<string, ResourceInfo>();
+
 /** undefined: not a resource path this server knows (404). */
 export function parseResourcePath(path: string): RequestTarget | undefined {
-  const segs = path.split('?')[0]!.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const q = path.indexOf('?');
+  const segs = (q < 0 ? path : path.slice(0, q)).split('/').filter((s) => s !== '');
+  if (path.includes('%')) for (let i = 0; i < segs.length; i++) segs[i] = decodeURIComponent(segs[i]!);
   let group: string;
   let version: string;
   let rest: string[];
@@ -28,13 +40,12 @@ export function parseResourcePath(path: string): RequestTarget | undefined {
   }
   const watchPath = rest[0] === 'watch';
   if (watchPath) rest = rest.slice(1);
-  const inGV = RESOURCES.filter((r) => r.group === group && r.version === version);
-  const target = resolve(inGV, rest);
+  const target = resolve(BY_GROUP_VERSION.get(`${group}/${version}`) ?? NO_RESOURCES, rest);
   return target ? { ...target, watchPath } : undefined;
 }
 
-function resolve(inGV: ResourceInfo[], rest: string[]): Omit<RequestTarget, 'watchPath'> | undefined {
-  const find = (plural: string | undefined) => inGV.find((r) => r.plural === plural);
+function resolve(inGV: Map<string, ResourceInfo>, rest: string[]): Omit<RequestTarget, 'watchPath'> | undefined {
+  const find = (plural: string | undefined) => (plural === undefined ? undefined : inGV.get(plural));
   // namespaces/{ns}/{plural}[/{name}[/{sub}]] when {plural} is a namespaced resource here.
   if (rest[0] === 'namespaces' && rest.length >= 3) {
     const res = find(rest[2]);
