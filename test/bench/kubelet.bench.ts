@@ -41,6 +41,9 @@ import { restListerWatcher } from '../../client/lister-watcher.js';
 import { RestClient } from '../../client/rest.js';
 import type { ContainerConfig, PodSandboxConfig, RuntimeService } from '../../runtime/api.js';
 import { removeCgroup } from '../../runtime/containers/cgroup-remove.js';
+import { cniAdd, cniDel, type CniTarget } from '../../runtime/sandbox/cni.js';
+import { podNetwork, type CniNetwork } from '../../runtime/sandbox/cni-config.js';
+import { createNetns, deleteNetns, loopbackUp, netnsPath } from '../../runtime/sandbox/namespaces.js';
 import { connectRuntime } from '../../runtime/service/client.js';
 import { freePort } from '../integration/harness.js';
 import { childNamed, CpuMeter } from './lib/cpu.js';
@@ -68,6 +71,7 @@ const NAMESPACES = mustResource('namespaces');
 const LEASES = mustResource('leases');
 const NODES = mustResource('nodes');
 const run = promisify(execFile);
+const CNI_BIN_DIR = '/usr/lib/cni';
 const id = `${process.pid % 10000}${randomBytes(2).toString('hex')}`;
 const t0 = performance.now();
 const log = (m: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${m}`);
@@ -226,9 +230,11 @@ async function directPod(rt: RuntimeService, home: string, name: string, steps?:
  * bareRuncBurst is the floor under "50 at once": n copies of a container the runtime made (its
  * OCI bundle, each with its own overlay upper, cgroup and new network/IPC/UTS namespaces instead
  * of a sandbox's) started together with `runc run --detach`, nothing of Skiff around them.
+ * With `network`, each copy first gets what a pod's network costs at least: `ip netns add`, lo
+ * up and the CNI bridge + host-local ADD (on a bridge of its own), and runc joins that namespace.
  * Returns each one's time from the common start until its runc returned.
  */
-async function bareRuncBurst(bundleConfig: string, dir: string, cgroupParent: string, n: number): Promise<number[]> {
+async function bareRuncBurst(bundleConfig: string, dir: string, cgroupParent: string, n: number, network?: CniNetwork): Promise<number[]> {
   const runcRoot = join(dir, 'runc');
   mkdirSync(runcRoot, { recursive: true });
   type Spec = { root: { path: string }; mounts: Array<{ destination: string; options?: string[] }>; linux: { cgroupsPath: string; namespaces: Array<{ type: string; path?: string }> } };
@@ -237,6 +243,8 @@ async function bareRuncBurst(bundleConfig: string, dir: string, cgroupParent: st
   base.mounts = base.mounts.filter((m) => !['/etc/hosts', '/etc/resolv.conf', '/etc/hostname'].includes(m.destination));
   base.linux.namespaces = base.linux.namespaces.map((ns) => ({ type: ns.type }));
   const names: string[] = [];
+  // Namespace ids of this run: unique, so they never meet another run's leftovers.
+  const nsIds = Array.from({ length: n }, () => `bare${randomBytes(6).toString('hex')}`);
   for (let i = 0; i < n; i++) {
     const b = join(dir, `b${i}`);
     for (const d of ['rootfs', 'upper', 'work']) mkdirSync(join(b, d), { recursive: true });
@@ -249,18 +257,34 @@ async function bareRuncBurst(bundleConfig: string, dir: string, cgroupParent: st
     });
     spec.root.path = join(b, 'rootfs');
     spec.linux.cgroupsPath = `${cgroupParent}/c${i}`;
+    // With a network, runc joins the namespace made (in the measured part) under this name.
+    if (network) spec.linux.namespaces = spec.linux.namespaces.map((ns) => (ns.type === 'network' ? { type: 'network', path: netnsPath(nsIds[i]!) } : ns));
     writeFileSync(join(b, 'config.json'), JSON.stringify(spec));
     names.push(`bare${i}`);
   }
+  const target = (i: number): CniTarget => ({ containerId: nsIds[i]!, netns: netnsPath(nsIds[i]!), ifName: 'eth0' });
   const t0 = performance.now();
   try {
     return await Promise.all(names.map(async (name, i) => {
-      await runcDetached(['--root', runcRoot, 'run', '--detach', '--bundle', join(dir, `b${i}`), name]);
+      const b = join(dir, `b${i}`);
+      if (network) {
+        await createNetns(nsIds[i]!);
+        await Promise.all([loopbackUp(nsIds[i]!), cniAdd(CNI_BIN_DIR, network, target(i))]);
+      }
+      await runcDetached(['--root', runcRoot, 'run', '--detach', '--bundle', b, name]);
       return performance.now() - t0;
     }));
   } finally {
     await Promise.all(names.map((name) => run('runc', ['--root', runcRoot, 'delete', '--force', name]).catch(() => undefined)));
     await removeCgroup(cgroupParent).catch(() => undefined);
+    if (network) {
+      await Promise.all(names.map(async (_, i) => {
+        await cniDel(CNI_BIN_DIR, network, target(i)).catch(() => undefined);
+        await deleteNetns(nsIds[i]!).catch(() => undefined);
+      }));
+      const bridge = network.plugins[0]?.bridge;
+      if (typeof bridge === 'string') await run('ip', ['link', 'delete', bridge]).catch(() => undefined);
+    }
   }
 }
 
@@ -377,6 +401,13 @@ async function runcPart(): Promise<void> {
       log(`bare runc run --detach, ${BURST} at once: p50 ${percentile(bare, 50).toFixed(0)} ms p99 ${percentile(bare, 99).toFixed(0)} ms (load ${load()})`);
       addLatency(`runc ${BURST} at once, against bare runc: create→Running`, burst.running, bare, `bare runc run --detach ${BURST} at once`);
       for (const p of [50, 99]) figures[`bare runc run --detach, ${BURST} at once: p${p}`] = figure(percentile(bare, p), 'ms', 1000, 'goal p99');
+      // The same with a pod network each (netns + CNI bridge/host-local, as a sandbox has): the
+      // least the parts Skiff must use (runc, the CNI plugins) cost for 50 pods at once here.
+      const net = podNetwork({ podCidr: `10.249.${randomBytes(1)[0]}.0/24`, bridge: `skbare${randomBytes(2).toString('hex')}`, ipamDataDir: join(home, 'bare-ipam'), networkName: 'bare', ipMasq: false }, []);
+      const bareNet = await bareRuncBurst(bundleConfig, join(home, 'bare-runc-net'), `${cgroupRoot}-barenet`, BURST, net);
+      log(`bare runc run --detach with netns + CNI, ${BURST} at once: p50 ${percentile(bareNet, 50).toFixed(0)} ms p99 ${percentile(bareNet, 99).toFixed(0)} ms (load ${load()})`);
+      addLatency(`runc ${BURST} at once, against bare runc with netns + CNI: create→Running`, burst.running, bareNet, `bare runc + netns + CNI ${BURST} at once`);
+      for (const p of [50, 99]) figures[`bare runc run --detach with netns + CNI, ${BURST} at once: p${p}`] = figure(percentile(bareNet, p), 'ms', 1000, 'goal p99');
     }
     flush();
 
@@ -740,7 +771,7 @@ function mergeParts(): { json: string; md: string } {
     Object.assign(merged, figs);
     partNotes.push(`[${part} part, ${_meta.date}, commit ${_meta.commit}] ${_meta.notes ?? ''}`);
   }
-  return writeResults('kubelet', merged, meta(['The runc and hollow parts ran as separate BENCH_PART runs (at the same time) and were merged.', ...partNotes].join(' ')));
+  return writeResults('kubelet', merged, meta(['The runc and hollow parts ran as separate BENCH_PART runs and were merged; each part below has its own date and commit.', ...partNotes].join(' ')));
 }
 
 async function main(): Promise<void> {
