@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -71,6 +71,15 @@ function getOnce(url: string, timeoutMs = 3000): Promise<{ status: number; body:
 }
 
 const hostOf = (body: string) => /host=(\S+)/.exec(body)?.[1];
+
+/** The last lines of each log in dir (server, runtimes, agents), for a failure's message. */
+function logTails(dir: string, lines = 30): string {
+  if (!existsSync(dir)) return `(no ${dir})`;
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .map((f) => `--- ${f}\n${readFileSync(join(dir, f), 'utf8').trimEnd().split('\n').slice(-lines).join('\n')}`)
+    .join('\n');
+}
 
 const manifest = (image: string) => `
 apiVersion: apps/v1
@@ -142,7 +151,10 @@ describe.skipIf(!canRun)('a 3-node cluster from ./hack/up.sh --nodes 3 (netns no
       '--server-args', `--node-monitor-grace-period 20 --service-cidr ${serviceCidr}`,
       '--agent-args', `--proxy-chain-prefix ${chainPrefix} --cluster-dns-address ${dnsAddress}`,
     ];
-    const up = await hackScript('up.sh', upArgs);
+    const up = await hackScript('up.sh', upArgs).catch((err: Error) => {
+      // afterAll removes the home: say here what the processes logged, or a failure is a guess.
+      throw new Error(`${err.message}\n${logTails(join(home, 'logs'))}`);
+    });
     for (const n of names) expect(up.stderr + up.stdout).toContain(`node ${n} is Ready`);
   }, 360_000);
 
