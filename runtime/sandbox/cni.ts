@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { run } from '../exec/run.js';
 import { pluginStdin, type CniNetwork, type CniResult } from './cni-config.js';
 
+/** Where Debian's containernetworking-plugins puts the plugins: the runtime's default plugin directory. */
+export const DEFAULT_CNI_BIN_DIR = '/usr/lib/cni';
+
 /** CniTarget is where the plugins act: a container id and its network namespace file. */
 export interface CniTarget {
   containerId: string;

@@ -17,6 +17,7 @@ import { run } from '../exec/run.js';
 import { importArchive, type ImportedImage } from '../images/import.js';
 import { pullImage as pullFromRegistry } from '../images/registry.js';
 import { ImageStore } from '../images/store.js';
+import { DEFAULT_CNI_BIN_DIR } from '../sandbox/cni.js';
 import { SandboxManager } from '../sandbox/manager.js';
 import { matchLabels } from './filters.js';
 import { KeyedLock } from './keyed-lock.js';
@@ -63,7 +64,7 @@ export class RuncRuntime implements RuntimeService {
     });
     this.sandboxes = new SandboxManager({
       root: opts.root,
-      cniBinDir: opts.cniBinDir ?? '/usr/lib/cni',
+      cniBinDir: opts.cniBinDir ?? DEFAULT_CNI_BIN_DIR,
       network: { podCidr: opts.podCidr ?? '10.88.0.0/16', bridge: opts.bridge ?? 'skiff0', networkName: 'skiff' },
       cgroupRoot: opts.cgroupRoot ?? '/skiff',
     });

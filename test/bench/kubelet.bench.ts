@@ -41,7 +41,7 @@ import { restListerWatcher } from '../../client/lister-watcher.js';
 import { RestClient } from '../../client/rest.js';
 import type { ContainerConfig, PodSandboxConfig, RuntimeService } from '../../runtime/api.js';
 import { removeCgroup } from '../../runtime/containers/cgroup-remove.js';
-import { cniAdd, cniDel, type CniTarget } from '../../runtime/sandbox/cni.js';
+import { cniAdd, cniDel, DEFAULT_CNI_BIN_DIR, type CniTarget } from '../../runtime/sandbox/cni.js';
 import { podNetwork, type CniNetwork } from '../../runtime/sandbox/cni-config.js';
 import { createNetns, deleteNetns, loopbackUp, netnsPath } from '../../runtime/sandbox/namespaces.js';
 import { connectRuntime } from '../../runtime/service/client.js';
@@ -71,7 +71,6 @@ const NAMESPACES = mustResource('namespaces');
 const LEASES = mustResource('leases');
 const NODES = mustResource('nodes');
 const run = promisify(execFile);
-const CNI_BIN_DIR = '/usr/lib/cni';
 const id = `${process.pid % 10000}${randomBytes(2).toString('hex')}`;
 const t0 = performance.now();
 const log = (m: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${m}`);
@@ -269,7 +268,7 @@ async function bareRuncBurst(bundleConfig: string, dir: string, cgroupParent: st
       const b = join(dir, `b${i}`);
       if (network) {
         await createNetns(nsIds[i]!);
-        await Promise.all([loopbackUp(nsIds[i]!), cniAdd(CNI_BIN_DIR, network, target(i))]);
+        await Promise.all([loopbackUp(nsIds[i]!), cniAdd(DEFAULT_CNI_BIN_DIR, network, target(i))]);
       }
       await runcDetached(['--root', runcRoot, 'run', '--detach', '--bundle', b, name]);
       return performance.now() - t0;
@@ -279,7 +278,7 @@ async function bareRuncBurst(bundleConfig: string, dir: string, cgroupParent: st
     await removeCgroup(cgroupParent).catch(() => undefined);
     if (network) {
       await Promise.all(names.map(async (_, i) => {
-        await cniDel(CNI_BIN_DIR, network, target(i)).catch(() => undefined);
+        await cniDel(DEFAULT_CNI_BIN_DIR, network, target(i)).catch(() => undefined);
         await deleteNetns(nsIds[i]!).catch(() => undefined);
       }));
       const bridge = network.plugins[0]?.bridge;

@@ -8,7 +8,7 @@
 //     as the scheduler does without its algorithm, queue, cache or event recorder.
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { Etcd3, type Watcher } from 'etcd3';
 import type { RestClient } from '../../../client/rest.js';
 import { mustResource } from '../../../api/registry.js';
@@ -51,7 +51,6 @@ export async function startFloorServer(o: { etcdEndpoint: string; cert: string; 
   app.addHook('onRequest', async (req, reply) => {
     if (req.headers.authorization !== bearer) await reply.code(401).send({ kind: 'Status', status: 'Failure', code: 401 });
   });
-  const created = (kind: string, name: string) => ({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 409, reason: 'AlreadyExists', message: `${kind} "${name}" already exists` });
 
   app.get('/api/v1/pods', async (req, reply) => {
     if ((req.query as Record<string, string>).watch) {
@@ -65,18 +64,23 @@ export async function startFloorServer(o: { etcdEndpoint: string; cert: string; 
     return `{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"${revision}"},"items":[${[...pods.values()].map((p) => p.json).join(',')}]}`;
   });
 
-  app.post('/api/v1/namespaces/:ns/pods', async (req, reply) => {
+  // A create is a create-if-absent transaction, for pods (given a Pending status) and events alike.
+  const createIfAbsent = (plural: 'pods' | 'events', status?: Record<string, unknown>) => async (req: FastifyRequest, reply: FastifyReply) => {
     const { ns } = req.params as { ns: string };
     const obj = req.body as StoredPod['obj'];
     const name = String(obj.metadata.name);
     Object.assign(obj.metadata, { namespace: ns, uid: randomUUID(), creationTimestamp: new Date().toISOString() });
-    Object.assign(obj, { status: { phase: 'Pending', qosClass: 'Guaranteed' } });
-    const key = `${PODS_PREFIX}${ns}/${name}`;
+    if (status) Object.assign(obj, { status });
+    const key = `/registry/${plural}/${ns}/${name}`;
     const res = await etcd.if(key, 'Create', '==', 0).then(etcd.put(key).value(JSON.stringify(obj))).commit();
-    if (!res.succeeded) return reply.code(409).send(created('pods', name));
+    if (!res.succeeded) {
+      return reply.code(409).send({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 409, reason: 'AlreadyExists', message: `${plural} "${name}" already exists` });
+    }
     obj.metadata.resourceVersion = res.header.revision;
     return reply.code(201).send(obj);
-  });
+  };
+  app.post('/api/v1/namespaces/:ns/pods', createIfAbsent('pods', { phase: 'Pending', qosClass: 'Guaranteed' }));
+  app.post('/api/v1/namespaces/:ns/events', createIfAbsent('events'));
 
   app.post('/api/v1/namespaces/:ns/pods/:name/binding', async (req, reply) => {
     const { ns, name } = req.params as { ns: string; name: string };
@@ -89,18 +93,6 @@ export async function startFloorServer(o: { etcdEndpoint: string; cert: string; 
     const res = await etcd.if(key, 'Mod', '==', cur.rev).then(etcd.put(key).value(JSON.stringify({ ...next, metadata }))).commit();
     if (!res.succeeded) return reply.code(409).send({ kind: 'Status', status: 'Failure', code: 409, reason: 'Conflict' });
     return reply.code(201).send({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
-  });
-
-  app.post('/api/v1/namespaces/:ns/events', async (req, reply) => {
-    const { ns } = req.params as { ns: string };
-    const obj = req.body as StoredPod['obj'];
-    const name = String(obj.metadata.name);
-    Object.assign(obj.metadata, { namespace: ns, uid: randomUUID(), creationTimestamp: new Date().toISOString() });
-    const key = `/registry/events/${ns}/${name}`;
-    const res = await etcd.if(key, 'Create', '==', 0).then(etcd.put(key).value(JSON.stringify(obj))).commit();
-    if (!res.succeeded) return reply.code(409).send(created('events', name));
-    obj.metadata.resourceVersion = res.header.revision;
-    return reply.code(201).send(obj);
   });
 
   await app.listen({ host: '127.0.0.1', port: o.port });
